@@ -1,0 +1,140 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { checkDnsLabel } from '../src/common/checks';
+import { markClusterScoped } from '../src/common/cluster-scoped';
+import { StandardLabels } from '../src/common/labels';
+import { Credentials } from '../src/credentials/credentials';
+import { IngressOptions, WordPressIngress } from '../src/exposure/wordpress-ingress';
+import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-balancer-service';
+import { MySql, MySqlOptions } from '../src/mysql/mysql';
+import { allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
+import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
+
+/** Props of {@link WordPressChart}. */
+export interface WordPressChartProps {
+  /** Namespace created for the release and holding every object. @default 'wordpress' */
+  readonly namespace?: string;
+  /** Release name: `app.kubernetes.io/instance` and the prefix of object names. @default 'wordpress' */
+  readonly releaseName?: string;
+  /** `app.kubernetes.io/part-of`, the label to prune by. @default 'wordpress' */
+  readonly partOf?: string;
+  /** Where passwords and keys come from. @default Credentials.generated() */
+  readonly credentials?: Credentials;
+  /** MySQL settings. @default - see MySqlOptions */
+  readonly mysql?: MySqlOptions;
+  /** WordPress settings. @default - see WordPressOptions */
+  readonly wordpress?: WordPressOptions;
+  /** A standard Ingress in front of WordPress; `false` for none. @default - every host, on the default IngressClass */
+  readonly ingress?: IngressOptions | false;
+  /** A LoadBalancer Service in front of WordPress. @default - none */
+  readonly loadBalancer?: LoadBalancerOptions;
+  /** Let WordPress reach the internet on 80/443 (updates, plugins, wp-cron through its own URL). @default true */
+  readonly allowInternetEgress?: boolean;
+}
+
+/** Pod Security Standards level every pod of this chart satisfies. */
+const POD_SECURITY_LEVEL = 'restricted';
+
+/**
+ * A complete WordPress site in its own namespace: MySQL, WordPress, credentials generated in the
+ * cluster, default-deny NetworkPolicies with the needed flows, and an Ingress and/or LoadBalancer.
+ */
+export class WordPressChart extends Chart {
+  /** The database. */
+  public readonly mysql: MySql;
+  /** The web tier. */
+  public readonly wordpress: WordPress;
+
+  constructor(scope: Construct, id: string, props: WordPressChartProps = {}) {
+    const namespace = checkDnsLabel('namespace', props.namespace ?? 'wordpress');
+    super(scope, id, { namespace, disableResourceNameHashes: true });
+    const release = checkDnsLabel('releaseName', props.releaseName ?? 'wordpress', 40);
+    const partOf = checkDnsLabel('partOf', props.partOf ?? 'wordpress');
+    const labels = new StandardLabels({ name: 'wordpress', instance: release, component: 'site', partOf });
+
+    const ns = new k8s.KubeNamespace(this, 'namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          ...labels.withComponent('namespace').all,
+          'pod-security.kubernetes.io/enforce': POD_SECURITY_LEVEL,
+          'pod-security.kubernetes.io/warn': POD_SECURITY_LEVEL,
+          'pod-security.kubernetes.io/audit': POD_SECURITY_LEVEL,
+        },
+      },
+    });
+    markClusterScoped(ns);
+
+    const isolation = new NamespaceIsolation(this, 'isolation', { labels: labels.withComponent('network-policy'), namePrefix: release });
+    isolation.node.addDependency(ns);
+
+    const credentials = (props.credentials ?? Credentials.generated()).bind(this, { namePrefix: release, labels });
+    this.mysql = new MySql(this, 'mysql', { name: `${release}-mysql`, ...props.mysql, credentials, labels });
+    this.wordpress = new WordPress(this, 'wordpress', {
+      name: release,
+      ...props.wordpress,
+      database: this.mysql,
+      credentials,
+      labels,
+    });
+
+    this.allowFlows(release, labels, props.allowInternetEgress ?? true);
+
+    if (props.ingress !== false) {
+      new WordPressIngress(this, 'ingress', {
+        ...props.ingress,
+        name: release,
+        serviceName: this.wordpress.service.name,
+        servicePortName: 'http',
+        labels: labels.withComponent('web', 'wordpress').all,
+      });
+    }
+    if (props.loadBalancer) {
+      new LoadBalancerService(this, 'load-balancer', {
+        ...props.loadBalancer,
+        name: `${release}-public`,
+        podSelector: this.wordpress.podSelector,
+        targetPortName: 'http',
+        labels: labels.withComponent('web', 'wordpress').all,
+      });
+    }
+  }
+
+  private allowFlows(release: string, labels: StandardLabels, internetEgress: boolean): void {
+    const policyLabels = labels.withComponent('network-policy').all;
+    allowTraffic(this, 'mysql-from-wordpress', {
+      name: `${release}-mysql-from-wordpress`,
+      podSelector: this.mysql.podSelector,
+      direction: 'Ingress',
+      ports: [this.mysql.port],
+      peerPodSelector: this.wordpress.podSelector,
+      labels: policyLabels,
+    });
+    allowTraffic(this, 'wordpress-to-mysql', {
+      name: `${release}-wordpress-to-mysql`,
+      podSelector: this.wordpress.podSelector,
+      direction: 'Egress',
+      ports: [this.mysql.port],
+      peerPodSelector: this.mysql.podSelector,
+      labels: policyLabels,
+    });
+    // The Ingress controller or load balancer lives outside this namespace, often outside the cluster.
+    allowTraffic(this, 'wordpress-http', {
+      name: `${release}-wordpress-http`,
+      podSelector: this.wordpress.podSelector,
+      direction: 'Ingress',
+      ports: [this.wordpress.httpPort],
+      labels: policyLabels,
+    });
+    if (internetEgress) {
+      allowTraffic(this, 'wordpress-internet', {
+        name: `${release}-wordpress-internet`,
+        podSelector: this.wordpress.podSelector,
+        direction: 'Egress',
+        ports: [80, 443],
+        labels: policyLabels,
+      });
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { InvalidPropError } from './errors';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
+// registry[:port]/path[:tag][@sha256:digest], lower-case path components as the distribution spec requires.
+const IMAGE = /^(?:(?<registry>[a-zA-Z0-9.-]+(?::\d+)?)\/)?(?<path>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
+
+/** A DNS-1123 label: the rule for Namespace, Service and most object names. */
+export function checkDnsLabel(prop: string, value: string, maxLength = 63): string {
+  if (typeof value !== 'string' || value.length > maxLength || !DNS_LABEL.test(value)) {
+    throw new InvalidPropError(prop, value, `a DNS-1123 label of at most ${maxLength} characters: lower-case letters, digits and '-', starting and ending with a letter or digit`);
+  }
+  return value;
+}
+
+/** A DNS-1123 subdomain: the rule for host names and most other object names. */
+export function checkDnsSubdomain(prop: string, value: string): string {
+  if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    throw new InvalidPropError(prop, value, 'a DNS-1123 subdomain of at most 253 characters: lower-case labels separated by dots');
+  }
+  return value;
+}
+
+/** A positive Kubernetes quantity such as `20Gi`, `500m` or `1.5`. */
+export function checkQuantity(prop: string, value: string): string {
+  if (typeof value !== 'string' || !QUANTITY.test(value) || quantityToNumber(value) <= 0) {
+    throw new InvalidPropError(prop, value, 'a positive Kubernetes quantity such as 500m, 1, 512Mi or 20Gi');
+  }
+  return value;
+}
+
+const SUFFIX: Record<string, number> = {
+  '': 1, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** The numeric value of a quantity (bytes for memory, cores for CPU). */
+export function quantityToNumber(value: string): number {
+  const match = /^([\d.]+)([a-zA-Z]*)$/.exec(value);
+  if (!match || !(match[2] in SUFFIX)) {
+    throw new InvalidPropError('quantity', value, 'a Kubernetes quantity such as 500m, 1, 512Mi or 20Gi');
+  }
+  return Number(match[1]) * SUFFIX[match[2]];
+}
+
+/** An image reference pinned to a tag other than `latest`, or to a digest. */
+export function checkImage(prop: string, value: string): string {
+  const match = typeof value === 'string' ? IMAGE.exec(value) : null;
+  const tag = match?.groups?.tag;
+  const digest = match?.groups?.digest;
+  if (!match || (!tag && !digest) || (tag === 'latest' && !digest)) {
+    throw new InvalidPropError(prop, value, 'an image reference pinned to a version tag or a sha256 digest, e.g. mysql:8.4.11 (never untagged or latest)');
+  }
+  return value;
+}
+
+/** An integer within an inclusive range. */
+export function checkInteger(prop: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidPropError(prop, value, `an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** One of a fixed set of values. */
+export function checkOneOf<T extends string>(prop: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) {
+    throw new InvalidPropError(prop, value, `one of ${allowed.join(', ')}`);
+  }
+  return value;
+}

@@ -1,0 +1,194 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { CREATES_ANNOTATION } from '../common/annotations';
+import { InvalidPropError } from '../common/errors';
+import { contentHash } from '../common/content-hash';
+import { StandardLabels } from '../common/labels';
+import { namespaceOf } from '../common/namespace-of';
+import { resolveResources, toResourceRequirements } from '../common/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
+import { CURL } from '../images';
+import { allowTraffic } from '../network/namespace-isolation';
+import { CredentialSecretNames } from './credentials';
+import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
+
+/** Options of generated credentials. */
+export interface GeneratedCredentialsOptions {
+  /** Name of the WordPress database. @default 'wordpress' */
+  readonly databaseName?: string;
+  /** MySQL user WordPress connects as. @default 'wordpress' */
+  readonly username?: string;
+  /** Image with `sh` and `curl` that runs the generator. @default 'curlimages/curl:8.20.0' */
+  readonly image?: string;
+}
+
+/** Props of {@link CredentialsGenerator}. */
+export interface CredentialsGeneratorProps extends GeneratedCredentialsOptions {
+  /** Prefix of object names (the release name). */
+  readonly namePrefix: string;
+  /** Labels of the release; the generator is its `credentials` component. */
+  readonly labels: StandardLabels;
+}
+
+const MYSQL_NAME = /^[A-Za-z0-9_]{1,64}$/;
+const MYSQL_USER = /^[A-Za-z0-9_]{1,32}$/;
+const PASSWORD_LENGTH = 32;
+const SALT_LENGTH = 64;
+const WORK_DIR = '/tmp';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * A one-shot Job that creates the credential Secrets with random values on first apply.
+ *
+ * - It only ever POSTs: an existing Secret answers 409 and is left as it is, so re-applying,
+ *   upgrading or re-running never rotates a password MySQL already stored.
+ * - Its ServiceAccount may create Secrets (Kubernetes cannot scope `create` to a name) and read
+ *   only these two; nothing else.
+ * - Its name carries a hash of its pod spec: Job templates are immutable, so a changed generator is
+ *   a new Job rather than a failed `kubectl apply`.
+ */
+export class CredentialsGenerator extends Construct {
+  /** The Secrets this generator creates. */
+  public readonly secretNames: CredentialSecretNames;
+  /** The Job. */
+  public readonly job: k8s.KubeJob;
+  /** Labels of the generator pod, for NetworkPolicies. */
+  public readonly podSelector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: CredentialsGeneratorProps) {
+    super(scope, id);
+    const databaseName = props.databaseName ?? 'wordpress';
+    const username = props.username ?? 'wordpress';
+    if (!MYSQL_NAME.test(databaseName)) {
+      throw new InvalidPropError('credentials.databaseName', databaseName, '1-64 characters of A-Z, a-z, 0-9 and _');
+    }
+    if (!MYSQL_USER.test(username) || username === 'root') {
+      throw new InvalidPropError('credentials.username', username, "1-32 characters of A-Z, a-z, 0-9 and _, not 'root'");
+    }
+    const namespace = namespaceOf(this, 'Generated credentials');
+    const labels = props.labels.withComponent('credentials');
+    this.podSelector = labels.selector;
+    this.secretNames = {
+      database: `${props.namePrefix}-db-credentials`,
+      wordpressKeys: `${props.namePrefix}-keys`,
+    };
+    const name = `${props.namePrefix}-credentials-generator`;
+
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: { name, labels: labels.all },
+      automountServiceAccountToken: false,
+    });
+    const role = new k8s.KubeRole(this, 'role', {
+      metadata: { name, labels: labels.all },
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+        {
+          apiGroups: [''],
+          resources: ['secrets'],
+          resourceNames: [this.secretNames.database, this.secretNames.wordpressKeys],
+          verbs: ['get'],
+        },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'role-binding', {
+      metadata: { name, labels: labels.all },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, namespace }],
+    });
+
+    const image = props.image ?? CURL.image;
+    const podSpec: k8s.PodSpec = {
+      serviceAccountName: serviceAccount.name,
+      // The only pod here that calls the Kubernetes API.
+      automountServiceAccountToken: true,
+      enableServiceLinks: false,
+      restartPolicy: 'OnFailure',
+      securityContext: restrictedPodSecurityContext(CURL.identity),
+      containers: [{
+        name: 'generate',
+        image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/bin/sh', '-c', generatorScript()],
+        env: [
+          { name: 'DATABASE_SECRET', value: this.secretNames.database },
+          { name: 'KEYS_SECRET', value: this.secretNames.wordpressKeys },
+          { name: 'DATABASE_NAME', value: databaseName },
+          { name: 'DATABASE_USER', value: username },
+          { name: 'SECRET_LABELS', value: JSON.stringify(secretLabels(labels)) },
+        ],
+        securityContext: restrictedContainerSecurityContext(CURL.identity),
+        resources: toResourceRequirements(resolveResources('credentials.resources', undefined, {
+          requests: { cpu: '10m', memory: '16Mi' },
+          limits: { cpu: '200m', memory: '64Mi' },
+        })),
+        volumeMounts: [{ name: 'work', mountPath: WORK_DIR }],
+      }],
+      // Memory-backed: the generated values never touch the node's disk.
+      volumes: [{ name: 'work', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } }],
+    };
+    this.job = new k8s.KubeJob(this, 'job', {
+      metadata: {
+        name: `${props.namePrefix}-credentials-${contentHash(podSpec, 8)}`,
+        labels: labels.all,
+        annotations: {
+          [CREATES_ANNOTATION]: `Secret/${this.secretNames.database},Secret/${this.secretNames.wordpressKeys}`,
+        },
+      },
+      spec: {
+        backoffLimit: 6,
+        activeDeadlineSeconds: 600,
+        ttlSecondsAfterFinished: 86400,
+        template: { metadata: { labels: labels.all }, spec: podSpec },
+      },
+    });
+    // The API server is outside the pod network: the Service forwards :443 to :443 (EKS) or :6443 (kubeadm, kind).
+    allowTraffic(this, 'api-egress', {
+      name: `${name}-api-egress`,
+      podSelector: this.podSelector,
+      direction: 'Egress',
+      ports: [443, 6443],
+      labels: labels.all,
+    });
+  }
+}
+
+/**
+ * Generated Secrets carry the release's labels but not `part-of`, so that
+ * `kubectl apply --prune -l app.kubernetes.io/part-of=...` can never select and delete them.
+ */
+function secretLabels(labels: StandardLabels): Record<string, string> {
+  const { ['app.kubernetes.io/part-of']: _partOf, ...rest } = labels.all;
+  return { ...rest, 'app.kubernetes.io/managed-by': 'credentials-generator' };
+}
+
+/** POSIX sh for busybox: random values from /dev/urandom, one POST per Secret, 409 means keep. */
+function generatorScript(): string {
+  const databaseKeys = DATABASE_SECRET_KEYS;
+  const saltKeys = Object.keys(WORDPRESS_KEYS_SECRET_KEYS);
+  return [
+    'set -eu',
+    `sa=${SERVICE_ACCOUNT_DIR}`,
+    'api="https://${KUBERNETES_SERVICE_HOST}:${KUBERNETES_SERVICE_PORT}/api/v1/namespaces/$(cat "$sa/namespace")/secrets"',
+    `random() { head -c 4096 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c "$1"; }`,
+    'call() { curl -sS --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" -H "Content-Type: application/json" -o ' + WORK_DIR + '/response -w "%{http_code}" "$@"; }',
+    // $1 secret name, $2 JSON of stringData, remaining args: keys an existing Secret must have.
+    'ensure() {',
+    '  name="$1"; data="$2"; shift 2',
+    `  printf '{"apiVersion":"v1","kind":"Secret","type":"Opaque","metadata":{"name":"%s","labels":%s},"stringData":%s}' "$name" "$SECRET_LABELS" "$data" > ${WORK_DIR}/body`,
+    `  code="$(call -X POST --data-binary @${WORK_DIR}/body "$api")"; rm -f ${WORK_DIR}/body`,
+    '  case "$code" in',
+    '    201) echo "created Secret $name" ;;',
+    '    409)',
+    '      code="$(call "$api/$name")"',
+    '      [ "$code" = 200 ] || { echo "reading Secret $name failed with HTTP $code" >&2; cat ' + WORK_DIR + '/response >&2; exit 1; }',
+    '      for key in "$@"; do grep -q "\\"$key\\":" ' + WORK_DIR + '/response || { echo "Secret $name exists but has no key $key" >&2; exit 1; }; done',
+    '      echo "Secret $name already exists: left unchanged" ;;',
+    '    *) echo "creating Secret $name failed with HTTP $code" >&2; cat ' + WORK_DIR + '/response >&2; exit 1 ;;',
+    '  esac',
+    '}',
+    `ensure "$DATABASE_SECRET" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`
+      + `\\"${databaseKeys.password}\\":\\"$(random ${PASSWORD_LENGTH})\\",\\"${databaseKeys.rootPassword}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" `
+      + Object.values(databaseKeys).join(' '),
+    `ensure "$KEYS_SECRET" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
+  ].join('\n');
+}

@@ -1,0 +1,82 @@
+import { Construct } from 'constructs';
+import { checkDnsSubdomain } from '../common/checks';
+import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
+import { StandardLabels } from '../common/labels';
+import { CredentialsGenerator, GeneratedCredentialsOptions } from './credentials-generator';
+
+/** Names of the two Secrets the workloads read their credentials from. */
+export interface CredentialSecretNames {
+  /** Secret with the keys of `DATABASE_SECRET_KEYS`. */
+  readonly database: string;
+  /** Secret with the keys of `WORDPRESS_KEYS_SECRET_KEYS`. */
+  readonly wordpressKeys: string;
+}
+
+/** Credentials made concrete inside one release. */
+export interface BoundCredentials {
+  /** Where the workloads find them. */
+  readonly secretNames: CredentialSecretNames;
+  /** Annotations for the workloads that mount them, declaring refs that are not in the output. */
+  readonly workloadAnnotations: Record<string, string>;
+}
+
+/** What a credentials source needs to know about the release it serves. */
+export interface CredentialsBindOptions {
+  /** Prefix of generated object names (the release name). */
+  readonly namePrefix: string;
+  /** Labels of the release. */
+  readonly labels: StandardLabels;
+}
+
+/** Where database passwords and WordPress keys come from. No value ever lands in the manifests. */
+export abstract class Credentials {
+  /**
+   * Random values created inside the cluster on first apply by a one-shot Job, never overwritten.
+   * This is the default.
+   */
+  public static generated(options: GeneratedCredentialsOptions = {}): Credentials {
+    return new GeneratedCredentials(options);
+  }
+
+  /** Secrets you create yourself (sealed-secrets, External Secrets Operator, `kubectl create secret`). */
+  public static fromExistingSecrets(names: CredentialSecretNames): Credentials {
+    return new ExistingCredentials({
+      database: checkDnsSubdomain('credentials.database', names.database),
+      wordpressKeys: checkDnsSubdomain('credentials.wordpressKeys', names.wordpressKeys),
+    });
+  }
+
+  /** Creates whatever the source needs in `scope` and says where the Secrets are. */
+  public abstract bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials;
+}
+
+class GeneratedCredentials extends Credentials {
+  constructor(private readonly options: GeneratedCredentialsOptions) {
+    super();
+  }
+
+  public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    const generator = new CredentialsGenerator(scope, 'credentials-generator', {
+      ...this.options,
+      namePrefix: options.namePrefix,
+      labels: options.labels,
+    });
+    // The generating Job declares the Secrets it creates, so the workloads need no annotation.
+    return { secretNames: generator.secretNames, workloadAnnotations: {} };
+  }
+}
+
+class ExistingCredentials extends Credentials {
+  constructor(private readonly names: CredentialSecretNames) {
+    super();
+  }
+
+  public bind(): BoundCredentials {
+    return {
+      secretNames: this.names,
+      workloadAnnotations: {
+        [EXTERNAL_REFS_ANNOTATION]: `Secret/${this.names.database},Secret/${this.names.wordpressKeys}`,
+      },
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Keys of the database Secret. MySQL reads them through `MYSQL_*_FILE`, WordPress through
+ * `WORDPRESS_DB_*_FILE`; a user-supplied Secret must carry all four.
+ */
+export const DATABASE_SECRET_KEYS = {
+  /** Name of the WordPress database (created on first initialisation). */
+  database: 'database',
+  /** The application user WordPress connects as. */
+  username: 'username',
+  /** That user's password. */
+  password: 'password',
+  /** The MySQL root password (root may only log in from localhost). */
+  rootPassword: 'root-password',
+} as const;
+
+/**
+ * Keys of the WordPress keys-and-salts Secret, each mapped to the image variable whose `_FILE`
+ * variant reads it. They must be identical on every replica, or users get logged out.
+ */
+export const WORDPRESS_KEYS_SECRET_KEYS: Readonly<Record<string, string>> = {
+  'auth-key': 'WORDPRESS_AUTH_KEY',
+  'secure-auth-key': 'WORDPRESS_SECURE_AUTH_KEY',
+  'logged-in-key': 'WORDPRESS_LOGGED_IN_KEY',
+  'nonce-key': 'WORDPRESS_NONCE_KEY',
+  'auth-salt': 'WORDPRESS_AUTH_SALT',
+  'secure-auth-salt': 'WORDPRESS_SECURE_AUTH_SALT',
+  'logged-in-salt': 'WORDPRESS_LOGGED_IN_SALT',
+  'nonce-salt': 'WORDPRESS_NONCE_SALT',
+};

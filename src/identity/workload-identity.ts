@@ -1,0 +1,20 @@
+import { Construct } from 'constructs';
+
+/** The ServiceAccount a workload identity is attached to. */
+export interface ServiceAccountReference {
+  /** Namespace of the ServiceAccount. */
+  readonly namespace: string;
+  /** Name of the ServiceAccount. */
+  readonly name: string;
+}
+
+/**
+ * How a workload's pods get cloud credentials (IRSA, EKS Pod Identity, or none).
+ * Implementations live with the platform that provides them (see `src/eks/`).
+ */
+export interface IWorkloadIdentity {
+  /** Annotations to put on the workload's dedicated ServiceAccount. */
+  readonly serviceAccountAnnotations: Record<string, string>;
+  /** Records anything the cluster must set up outside the manifests for this ServiceAccount. */
+  bind(scope: Construct, serviceAccount: ServiceAccountReference): void;
+}

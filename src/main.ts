@@ -1,0 +1,3 @@
+import { buildDefaultApp } from './app';
+
+buildDefaultApp().synth();

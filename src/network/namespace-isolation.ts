@@ -1,0 +1,72 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { StandardLabels } from '../common/labels';
+
+/** Props of {@link NamespaceIsolation}. */
+export interface NamespaceIsolationProps {
+  /** Labels of the release. */
+  readonly labels: StandardLabels;
+  /** Prefix of the policy names. */
+  readonly namePrefix: string;
+}
+
+/**
+ * Deny all traffic to and from every pod of the namespace, except DNS lookups.
+ * Each component then opens exactly the flows it needs with {@link allowTraffic}.
+ */
+export class NamespaceIsolation extends Construct {
+  constructor(scope: Construct, id: string, props: NamespaceIsolationProps) {
+    super(scope, id);
+    const labels = props.labels.all;
+    new k8s.KubeNetworkPolicy(this, 'default-deny', {
+      metadata: { name: `${props.namePrefix}-default-deny`, labels },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    // Any destination: cluster DNS is kube-dns, NodeLocal DNSCache or a node address depending on the cluster.
+    new k8s.KubeNetworkPolicy(this, 'allow-dns', {
+      metadata: { name: `${props.namePrefix}-allow-dns`, labels },
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          ports: [
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+          ],
+        }],
+      },
+    });
+  }
+}
+
+/** One allowed flow. */
+export interface TrafficRule {
+  /** Name of the NetworkPolicy. */
+  readonly name: string;
+  /** Labels of the pods the policy applies to. */
+  readonly podSelector: Record<string, string>;
+  /** 'Ingress' to let traffic in, 'Egress' to let it out. */
+  readonly direction: 'Ingress' | 'Egress';
+  /** TCP ports (on the selected pods for Ingress, on the peer for Egress). */
+  readonly ports: number[];
+  /** Labels of the peer pods in the same namespace. @default - any peer */
+  readonly peerPodSelector?: Record<string, string>;
+  /** Labels for the policy object. */
+  readonly labels: Record<string, string>;
+}
+
+/** A NetworkPolicy that opens one flow on top of {@link NamespaceIsolation}. */
+export function allowTraffic(scope: Construct, id: string, rule: TrafficRule): k8s.KubeNetworkPolicy {
+  const ports = rule.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
+  const peers = rule.peerPodSelector ? [{ podSelector: { matchLabels: rule.peerPodSelector } }] : undefined;
+  return new k8s.KubeNetworkPolicy(scope, id, {
+    metadata: { name: rule.name, labels: rule.labels },
+    spec: {
+      podSelector: { matchLabels: rule.podSelector },
+      policyTypes: [rule.direction],
+      ...(rule.direction === 'Ingress'
+        ? { ingress: [{ ports, ...(peers ? { from: peers } : {}) }] }
+        : { egress: [{ ports, ...(peers ? { to: peers } : {}) }] }),
+    },
+  });
+}

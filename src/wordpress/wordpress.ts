@@ -1,0 +1,245 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { checkDnsLabel, checkImage, checkInteger, checkOneOf, checkQuantity } from '../common/checks';
+import { InvalidPropError } from '../common/errors';
+import { StandardLabels } from '../common/labels';
+import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
+import { BoundCredentials } from '../credentials/credentials';
+import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
+import { DatabaseEndpoint } from '../mysql/mysql';
+import { WORDPRESS } from '../images';
+
+/** Access mode of the `/var/www/html` volume. */
+export type ContentAccessMode = 'ReadWriteOnce' | 'ReadWriteMany';
+
+/** Storage of `/var/www/html` (WordPress core, themes, plugins, uploads). */
+export interface WordPressStorage {
+  /** Size of the claim. @default '10Gi' */
+  readonly size?: string;
+  /** StorageClass of the claim (EFS for ReadWriteMany on EKS). @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** ReadWriteOnce allows one replica only; ReadWriteMany allows several. @default 'ReadWriteOnce' */
+  readonly accessMode?: ContentAccessMode;
+}
+
+/** CPU autoscaling; only with ReadWriteMany storage. */
+export interface WordPressAutoscaling {
+  /** Upper bound of replicas. @default - three times `replicas` */
+  readonly maxReplicas?: number;
+  /** Average CPU utilisation (percent of requests) to aim for. @default 70 */
+  readonly targetCpuUtilization?: number;
+}
+
+/** What a user chooses about WordPress. */
+export interface WordPressOptions {
+  /** Name of the Deployment and Service. @default 'wordpress' */
+  readonly name?: string;
+  /** Pinned WordPress Apache image. @default 'wordpress:7.1.1-php8.3-apache' */
+  readonly image?: string;
+  /** Number of pods; more than one needs ReadWriteMany storage. @default 1 */
+  readonly replicas?: number;
+  /** The content volume. @default - 10Gi ReadWriteOnce from the default StorageClass */
+  readonly storage?: WordPressStorage;
+  /** Container resources. @default - requests 100m/256Mi, limits 1/512Mi */
+  readonly resources?: ComputeResources;
+  /** CPU autoscaling, when running several replicas. @default - on, when replicas > 1 */
+  readonly autoscaling?: WordPressAutoscaling;
+  /** Table prefix of the WordPress schema. @default 'wp_' */
+  readonly tablePrefix?: string;
+}
+
+/** Props of {@link WordPress}. */
+export interface WordPressProps extends WordPressOptions {
+  /** The database to use. */
+  readonly database: DatabaseEndpoint;
+  /** Where the credentials Secrets are. */
+  readonly credentials: BoundCredentials;
+  /** Labels of the release; WordPress is its `web` component. */
+  readonly labels: StandardLabels;
+}
+
+/** The port Apache listens on; non-root thanks to the `ip_unprivileged_port_start` sysctl. */
+const HTTP_PORT = 80;
+const DB_CREDENTIALS_DIR = '/etc/wordpress/db';
+const KEYS_DIR = '/etc/wordpress/keys';
+const DEFAULT_RESOURCES: ResolvedComputeResources = {
+  requests: { cpu: '100m', memory: '256Mi' },
+  limits: { cpu: '1', memory: '512Mi' },
+};
+
+/**
+ * WordPress on the official Apache image as a Deployment: non-root (www-data, 33) with a
+ * read-only root filesystem, content on a claim, keys and DB credentials from Secrets.
+ */
+export class WordPress extends Construct {
+  /** Labels of the WordPress pods. */
+  public readonly podSelector: Record<string, string>;
+  /** The port the pods serve HTTP on. */
+  public readonly httpPort = HTTP_PORT;
+  /** The Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The ClusterIP Service in front of the pods (port 80, named `http`). */
+  public readonly service: k8s.KubeService;
+  /** The content claim. */
+  public readonly contentClaim: k8s.KubePersistentVolumeClaim;
+
+  constructor(scope: Construct, id: string, props: WordPressProps) {
+    super(scope, id);
+    const name = checkDnsLabel('wordpress.name', props.name ?? 'wordpress', 52);
+    const image = checkImage('wordpress.image', props.image ?? WORDPRESS.image);
+    const replicas = checkInteger('wordpress.replicas', props.replicas ?? 1, 1, 100);
+    const accessMode = checkOneOf('wordpress.storage.accessMode', props.storage?.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteMany']);
+    if (accessMode === 'ReadWriteOnce' && replicas > 1) {
+      throw new InvalidPropError('wordpress.replicas', replicas,
+        "1 with storage.accessMode 'ReadWriteOnce' (a second pod on another node cannot attach the volume); use ReadWriteMany storage such as EFS for more replicas");
+    }
+    const size = checkQuantity('wordpress.storage.size', props.storage?.size ?? '10Gi');
+    if (props.storage?.storageClassName !== undefined) {
+      checkDnsLabel('wordpress.storage.storageClassName', props.storage.storageClassName, 253);
+    }
+    const tablePrefix = props.tablePrefix ?? 'wp_';
+    if (!/^[A-Za-z0-9_]{1,20}$/.test(tablePrefix)) {
+      throw new InvalidPropError('wordpress.tablePrefix', tablePrefix, '1-20 characters of A-Z, a-z, 0-9 and _');
+    }
+    const resources = resolveResources('wordpress.resources', props.resources, DEFAULT_RESOURCES);
+    const labels = props.labels.withComponent('web', 'wordpress');
+    this.podSelector = labels.selector;
+
+    this.contentClaim = new k8s.KubePersistentVolumeClaim(this, 'content', {
+      metadata: { name: `${name}-content`, labels: labels.all },
+      spec: {
+        accessModes: [accessMode],
+        ...(props.storage?.storageClassName ? { storageClassName: props.storage.storageClassName } : {}),
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+      },
+    });
+
+    const scaled = replicas > 1;
+    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name, labels: labels.all, annotations: props.credentials.workloadAnnotations },
+      spec: {
+        // With autoscaling the HPA owns the replica count; a value here would reset it at every apply.
+        ...(scaled ? {} : { replicas }),
+        selector: { matchLabels: labels.selector },
+        // A surge pod on ReadWriteOnce storage hangs on Multi-Attach: replace instead.
+        strategy: scaled
+          ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } }
+          : { type: 'Recreate' },
+        template: {
+          metadata: { labels: labels.all },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 30,
+            securityContext: restrictedPodSecurityContext(WORDPRESS.identity, [
+              // Lets Apache bind :80 without root or NET_BIND_SERVICE; a "safe" namespaced sysctl.
+              { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' },
+            ]),
+            topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+              maxSkew: 1,
+              topologyKey,
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: labels.selector },
+            })),
+            containers: [{
+              name: 'wordpress',
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
+              env: [
+                { name: 'WORDPRESS_DB_HOST', value: `${props.database.host}:${props.database.port}` },
+                { name: 'WORDPRESS_DB_NAME_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.database}` },
+                { name: 'WORDPRESS_DB_USER_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.username}` },
+                { name: 'WORDPRESS_DB_PASSWORD_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.password}` },
+                { name: 'WORDPRESS_TABLE_PREFIX', value: tablePrefix },
+                ...Object.entries(WORDPRESS_KEYS_SECRET_KEYS).map(([key, variable]) => ({
+                  name: `${variable}_FILE`, value: `${KEYS_DIR}/${key}`,
+                })),
+              ],
+              resources: toResourceRequirements(resources),
+              securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
+              // Apache starts only after the entrypoint copied WordPress into the volume: minutes on EFS.
+              startupProbe: {
+                tcpSocket: { port: k8s.IntOrString.fromString('http') },
+                periodSeconds: 10,
+                timeoutSeconds: 5,
+                failureThreshold: 60,
+              },
+              // PHP and the database both have to answer (a redirect to the installer counts as ready).
+              readinessProbe: {
+                httpGet: { path: '/wp-login.php', port: k8s.IntOrString.fromString('http') },
+                periodSeconds: 10,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
+              },
+              // Only Apache itself: a database outage must not restart every web pod.
+              livenessProbe: {
+                tcpSocket: { port: k8s.IntOrString.fromString('http') },
+                periodSeconds: 20,
+                timeoutSeconds: 5,
+                failureThreshold: 6,
+              },
+              volumeMounts: [
+                { name: 'content', mountPath: '/var/www/html' },
+                { name: 'db-credentials', mountPath: DB_CREDENTIALS_DIR, readOnly: true },
+                { name: 'keys', mountPath: KEYS_DIR, readOnly: true },
+                // apache2-foreground recreates /run/apache2 and /run/lock/apache2 (pid, mutex) here.
+                { name: 'run', mountPath: '/run' },
+                // PHP sessions and uploads in progress.
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'content', persistentVolumeClaim: { claimName: this.contentClaim.name } },
+              // Until the Secrets exist the pod waits in ContainerCreating instead of crash-looping.
+              { name: 'db-credentials', secret: { secretName: props.credentials.secretNames.database, defaultMode: 0o440 } },
+              { name: 'keys', secret: { secretName: props.credentials.secretNames.wordpressKeys, defaultMode: 0o440 } },
+              { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'service', {
+      metadata: { name, labels: labels.all },
+      spec: {
+        type: 'ClusterIP',
+        selector: labels.selector,
+        ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    if (scaled) {
+      this.addAvailability(name, labels, replicas, props.autoscaling);
+    } else if (props.autoscaling) {
+      throw new InvalidPropError('wordpress.autoscaling', props.autoscaling, 'only with replicas > 1 (and ReadWriteMany storage)');
+    }
+  }
+
+  private addAvailability(name: string, labels: StandardLabels, replicas: number, autoscaling: WordPressAutoscaling = {}): void {
+    const maxReplicas = checkInteger('wordpress.autoscaling.maxReplicas', autoscaling.maxReplicas ?? replicas * 3, replicas, 1000);
+    const target = checkInteger('wordpress.autoscaling.targetCpuUtilization', autoscaling.targetCpuUtilization ?? 70, 1, 100);
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
+      metadata: { name, labels: labels.all },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+        minReplicas: replicas,
+        maxReplicas,
+        metrics: [{
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } },
+        }],
+      },
+    });
+    new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+      metadata: { name, labels: labels.all },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: labels.selector },
+      },
+    });
+  }
+}
