@@ -104,7 +104,7 @@ export class WordPressChart extends Chart {
   private allowFlows(release: string, labels: StandardLabels, internetEgress: boolean): void {
     const policyLabels = labels.withComponent('network-policy').all;
     allowTraffic(this, 'mysql-from-wordpress', {
-      name: `${release}-mysql-from-wordpress`,
+      name: `${release}-mysql-from-web`,
       podSelector: this.mysql.podSelector,
       direction: 'Ingress',
       ports: [this.mysql.port],
@@ -112,7 +112,7 @@ export class WordPressChart extends Chart {
       labels: policyLabels,
     });
     allowTraffic(this, 'wordpress-to-mysql', {
-      name: `${release}-wordpress-to-mysql`,
+      name: `${release}-web-to-mysql`,
       podSelector: this.wordpress.podSelector,
       direction: 'Egress',
       ports: [this.mysql.port],
@@ -121,7 +121,7 @@ export class WordPressChart extends Chart {
     });
     // The Ingress controller or load balancer lives outside this namespace, often outside the cluster.
     allowTraffic(this, 'wordpress-http', {
-      name: `${release}-wordpress-http`,
+      name: `${release}-web-http-in`,
       podSelector: this.wordpress.podSelector,
       direction: 'Ingress',
       ports: [this.wordpress.httpPort],
@@ -129,7 +129,7 @@ export class WordPressChart extends Chart {
     });
     if (internetEgress) {
       allowTraffic(this, 'wordpress-internet', {
-        name: `${release}-wordpress-internet`,
+        name: `${release}-web-internet-out`,
         podSelector: this.wordpress.podSelector,
         direction: 'Egress',
         ports: [80, 443],

@@ -1,17 +1,20 @@
 // The public API: charts, constructs and their props.
 export * from '../charts/wordpress-chart';
 export * from './mysql/mysql';
-export { MySqlOptionValue, renderMySqlConfig } from './mysql/mysql-config';
+export { renderMySqlConfig } from './mysql/mysql-config';
+export type { MySqlOptionValue } from './mysql/mysql-config';
 export * from './wordpress/wordpress';
 export * from './credentials/credentials';
-export { CredentialsGenerator, CredentialsGeneratorProps, GeneratedCredentialsOptions } from './credentials/credentials-generator';
+export { CredentialsGenerator } from './credentials/credentials-generator';
+export type { CredentialsGeneratorProps, GeneratedCredentialsOptions } from './credentials/credentials-generator';
 export * from './credentials/secret-keys';
 export * from './exposure/wordpress-ingress';
 export * from './exposure/load-balancer-service';
 export * from './network/namespace-isolation';
-export { StandardLabels, StandardLabelsProps } from './common/labels';
-export { ComputeAmounts, ComputeResources } from './common/resources';
+export { StandardLabels } from './common/labels';
+export type { StandardLabelsProps } from './common/labels';
+export type { ComputeAmounts, ComputeResources } from './common/resources';
 export { InvalidPropError } from './common/errors';
-export { UnixIdentity } from './common/security-context';
+export type { UnixIdentity } from './common/security-context';
 export * from './common/annotations';
 export * from './images';

@@ -167,23 +167,25 @@ function generatorScript(): string {
   const saltKeys = Object.keys(WORDPRESS_KEYS_SECRET_KEYS);
   return [
     'set -eu',
-    `sa=${SERVICE_ACCOUNT_DIR}`,
+    // Overridable only so that tests can run the script against a local API server.
+    `sa="\${SERVICE_ACCOUNT_DIR:-${SERVICE_ACCOUNT_DIR}}"`,
+    `work="\${WORK_DIR:-${WORK_DIR}}"`,
     'api="https://${KUBERNETES_SERVICE_HOST}:${KUBERNETES_SERVICE_PORT}/api/v1/namespaces/$(cat "$sa/namespace")/secrets"',
     `random() { head -c 4096 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c "$1"; }`,
-    'call() { curl -sS --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" -H "Content-Type: application/json" -o ' + WORK_DIR + '/response -w "%{http_code}" "$@"; }',
+    'call() { curl -sS --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" -H "Content-Type: application/json" -o $work/response -w "%{http_code}" "$@"; }',
     // $1 secret name, $2 JSON of stringData, remaining args: keys an existing Secret must have.
     'ensure() {',
     '  name="$1"; data="$2"; shift 2',
-    `  printf '{"apiVersion":"v1","kind":"Secret","type":"Opaque","metadata":{"name":"%s","labels":%s},"stringData":%s}' "$name" "$SECRET_LABELS" "$data" > ${WORK_DIR}/body`,
-    `  code="$(call -X POST --data-binary @${WORK_DIR}/body "$api")"; rm -f ${WORK_DIR}/body`,
+    `  printf '{"apiVersion":"v1","kind":"Secret","type":"Opaque","metadata":{"name":"%s","labels":%s},"stringData":%s}' "$name" "$SECRET_LABELS" "$data" > $work/body`,
+    `  code="$(call -X POST --data-binary @$work/body "$api")"; rm -f $work/body`,
     '  case "$code" in',
     '    201) echo "created Secret $name" ;;',
     '    409)',
     '      code="$(call "$api/$name")"',
-    '      [ "$code" = 200 ] || { echo "reading Secret $name failed with HTTP $code" >&2; cat ' + WORK_DIR + '/response >&2; exit 1; }',
-    '      for key in "$@"; do grep -q "\\"$key\\":" ' + WORK_DIR + '/response || { echo "Secret $name exists but has no key $key" >&2; exit 1; }; done',
+    '      [ "$code" = 200 ] || { echo "reading Secret $name failed with HTTP $code" >&2; cat $work/response >&2; exit 1; }',
+    '      for key in "$@"; do grep -q "\\"$key\\":" $work/response || { echo "Secret $name exists but has no key $key" >&2; exit 1; }; done',
     '      echo "Secret $name already exists: left unchanged" ;;',
-    '    *) echo "creating Secret $name failed with HTTP $code" >&2; cat ' + WORK_DIR + '/response >&2; exit 1 ;;',
+    '    *) echo "creating Secret $name failed with HTTP $code" >&2; cat $work/response >&2; exit 1 ;;',
     '  esac',
     '}',
     `ensure "$DATABASE_SECRET" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import { checkCidr, checkInteger } from '../common/checks';
 
 /** Options of a LoadBalancer Service in front of WordPress. */
 export interface LoadBalancerOptions {
@@ -32,6 +33,8 @@ export class LoadBalancerService extends Construct {
 
   constructor(scope: Construct, id: string, props: LoadBalancerServiceProps) {
     super(scope, id);
+    const port = checkInteger('loadBalancer.port', props.port ?? 80, 1, 65535);
+    (props.sourceRanges ?? []).forEach((range, index) => checkCidr(`loadBalancer.sourceRanges[${index}]`, range));
     this.service = new k8s.KubeService(this, 'service', {
       metadata: {
         name: props.name,
@@ -43,7 +46,7 @@ export class LoadBalancerService extends Construct {
         ...(props.loadBalancerClass ? { loadBalancerClass: props.loadBalancerClass } : {}),
         ...(props.sourceRanges ? { loadBalancerSourceRanges: props.sourceRanges } : {}),
         selector: props.podSelector,
-        ports: [{ name: 'http', port: props.port ?? 80, targetPort: k8s.IntOrString.fromString(props.targetPortName), protocol: 'TCP' }],
+        ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromString(props.targetPortName), protocol: 'TCP' }],
       },
     });
   }
