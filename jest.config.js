@@ -7,4 +7,5 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
