@@ -1,0 +1,66 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = resolve(__dirname, '..');
+
+/**
+ * The published package, used the way an outside repository uses it: packed, installed from the
+ * tarball into a fresh project, compiled against its .d.ts files and synthesized.
+ */
+describe('the npm package', () => {
+  let work: string;
+  let objects: any[];
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'consumer-'));
+    // Given the packed tarball (lib/ is fresh: `npm test` compiles first)
+    const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    // And a fresh project that installs it with its peer dependencies, preferring the npm cache
+    const project = join(work, 'project');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, tarball),
+      'cdk8s@2', 'cdk8s-plus-28@2', 'constructs@10'], { cwd: project, stdio: 'pipe' });
+    // When a TypeScript app importing the public API is compiled and run there
+    writeFileSync(join(project, 'main.ts'), [
+      "import { App } from 'cdk8s';",
+      "import { Credentials, WordPressChart, WordPressChartProps } from 'cdk8s-wordpress-eks';",
+      'const app = new App();',
+      "const props: WordPressChartProps = { namespace: 'shop', releaseName: 'shop', ingress: { hosts: ['shop.example.com'] } };",
+      "new WordPressChart(app, 'shop', props);",
+      "new WordPressChart(app, 'blog', { namespace: 'blog', credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }) });",
+      "new WordPressChart(app, 'defaults');",
+      'app.synth();',
+    ].join('\n'));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: [] },
+      files: ['main.ts'],
+    }));
+    execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: project, stdio: 'pipe' });
+    execFileSync('node', ['main.js'], { cwd: project, stdio: 'pipe' });
+    const dist = join(project, 'dist');
+    objects = readdirSync(dist).flatMap((file) => parseAllDocuments(readFileSync(join(dist, file), 'utf8')).map((d) => d.toJS()));
+  });
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  test('compiles against the published types and synthesizes both charts', () => {
+    // Then both sites are in the output, in their own namespaces
+    const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort();
+    expect(namespaces).toEqual(['blog', 'shop', 'wordpress']);
+    expect(objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'shop').spec.rules[0].host).toBe('shop.example.com');
+  });
+
+  test('ships compiled JS and declarations only', () => {
+    const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+    const files: string[] = JSON.parse(listing)[0].files.map((f: any) => f.path);
+    expect(files).toContain('lib/src/index.js');
+    expect(files).toContain('lib/src/index.d.ts');
+    expect(files).toContain('lib/charts/wordpress-chart.js');
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('dist/'))).toEqual([]);
+  });
+});
