@@ -1,3 +1,6 @@
 import { buildDefaultApp } from './app';
+import { writeSynthExtras } from './output/synth-extras';
 
-buildDefaultApp().synth();
+const app = buildDefaultApp();
+app.synth();
+writeSynthExtras(app);

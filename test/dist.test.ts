@@ -1,5 +1,5 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -7,39 +7,87 @@ import { parseAllDocuments } from 'yaml';
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
 
-/** Every manifest file of a directory, by name. */
-function readManifests(dir: string): Map<string, string> {
-  return new Map(readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+/** Every file of a directory, by name. */
+function readFiles(dir: string): Map<string, string> {
+  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
-function objectsOf(files: Map<string, string>): any[] {
-  return [...files.values()].flatMap((text) => parseAllDocuments(text).map((d) => d.toJS())).filter(Boolean);
+function parseObjects(text: string): any[] {
+  return parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
 }
+
+const committed = readFiles(DIST);
+const manifestFiles = [...committed.keys()].filter((f) => /\.(ya?ml|json)$/.test(f));
+const objects = manifestFiles.flatMap((f) => parseObjects(committed.get(f)!));
 
 describe('dist/', () => {
-  const committed = readManifests(DIST);
-  const objects = objectsOf(committed);
-
-  test('is exactly what `cdk8s synth` produces now', () => {
+  test('is exactly what `cdk8s synth` produces now, and so is the kustomization beside it', () => {
     // Given a fresh synth of the default app with the project's own cdk8s.yaml (lib/ compiled by `npm test`)
-    const out = mkdtempSync(join(tmpdir(), 'synth-'));
+    const work = mkdtempSync(join(tmpdir(), 'synth-'));
     try {
+      const out = join(work, 'dist');
+      mkdirSync(out);
       execFileSync(join(ROOT, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, stdio: 'pipe' });
       // Then the committed dist/ has the same files with the same bytes
-      const fresh = readManifests(out);
+      const fresh = readFiles(out);
       expect([...committed.keys()]).toEqual([...fresh.keys()]);
       for (const [file, text] of fresh) {
         expect({ file, text: committed.get(file) }).toEqual({ file, text });
       }
+      expect(readFileSync(join(ROOT, 'kustomization.yaml'), 'utf8')).toEqual(readFileSync(join(work, 'kustomization.yaml'), 'utf8'));
     } finally {
-      rmSync(out, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     }
+  });
+
+  test('holds only manifests and the Markdown diagram, so `kubectl apply -f dist/` applies everything', () => {
+    expect([...committed.keys()].filter((f) => !manifestFiles.includes(f))).toEqual(['diagram.md']);
+    for (const object of objects) {
+      expect(typeof object.apiVersion).toBe('string');
+      expect(typeof object.kind).toBe('string');
+    }
+  });
+
+  test('applies in one pass: namespaces, CRDs and ServiceAccounts come before what uses them', () => {
+    // Objects are applied file by file in name order, then in document order.
+    const seen = new Set<string>();
+    const preexisting = new Set(['Namespace//default', 'Namespace//kube-system', 'ServiceAccount/*/default']);
+    const has = (key: string, wildcard?: string) => seen.has(key) || preexisting.has(key) || (wildcard !== undefined && preexisting.has(wildcard));
+    for (const object of objects) {
+      const ns = object.metadata.namespace;
+      if (ns) expect({ object: `${object.kind}/${object.metadata.name}`, needs: `Namespace ${ns}`, ok: has(`Namespace//${ns}`) }).toMatchObject({ ok: true });
+      const pod = object.spec?.template?.spec ?? object.spec?.jobTemplate?.spec?.template?.spec;
+      const serviceAccount = pod?.serviceAccountName;
+      if (serviceAccount) {
+        expect({ object: `${object.kind}/${object.metadata.name}`, needs: `ServiceAccount ${serviceAccount}`, ok: has(`ServiceAccount/${ns}/${serviceAccount}`, `ServiceAccount/*/${serviceAccount}`) }).toMatchObject({ ok: true });
+      }
+      if (object.kind === 'CustomResourceDefinition') seen.add(`CRD//${object.spec.names.kind}.${object.spec.group}`);
+      const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+      if (!['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'apiextensions.k8s.io', 'scheduling.k8s.io', 'discovery.k8s.io'].includes(group)) {
+        expect({ object: `${object.kind}/${object.metadata.name}`, ok: seen.has(`CRD//${object.kind}.${group}`) }).toMatchObject({ ok: true });
+      }
+      seen.add(`${object.kind}/${object.kind === 'Namespace' ? '' : ns ?? ''}/${object.metadata.name}`);
+    }
+  });
+
+  test('`kubectl kustomize` renders the same objects as dist/', () => {
+    const kubectl = spawnSync('kubectl', ['kustomize', ROOT], { encoding: 'utf8' });
+    if (kubectl.error) {
+      // The kubectl client is optional for developers; CI machines have it.
+      console.warn(`kubectl not available (${kubectl.error.message}): kustomization rendering not checked`);
+      return;
+    }
+    expect(kubectl.stderr).toBe('');
+    const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const rendered = parseObjects(kubectl.stdout);
+    expect(rendered.map(key).sort()).toEqual(objects.map(key).sort());
+    const byKey = new Map(objects.map((o) => [key(o), o]));
+    for (const object of rendered) expect(object).toEqual(byKey.get(key(object)));
   });
 
   test('holds no Secret and no credential value', () => {
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-    const text = [...committed.values()].join('\n');
-    expect(text).not.toMatch(/^\s*(stringData|data):\s*\n\s+\S*(password|token|key)/im);
+    expect(manifestFiles.map((f) => committed.get(f)).join('\n')).not.toMatch(/^\s*(stringData|data):\s*\n\s+\S*(password|token|key)/im);
   });
 
   test('pins every image to a version tag or digest', () => {
@@ -50,6 +98,15 @@ describe('dist/', () => {
     expect(images.length).toBeGreaterThan(0);
     for (const image of images) {
       expect(image).toMatch(/^[^@]+:(?!latest$)[\w][\w.-]*(@sha256:[0-9a-f]{64})?$|@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  test('the diagram shows the path from the Ingress to the volumes', () => {
+    const diagram = committed.get('diagram.md')!;
+    expect(diagram).toContain('```mermaid\nflowchart LR');
+    expect(diagram).toContain('subgraph ns_wordpress["namespace wordpress"]');
+    for (const label of ['Ingress wordpress', 'Service wordpress', 'Deployment wordpress', 'PVC wordpress-content', 'StatefulSet wordpress-mysql', 'Secret wordpress-db-credentials']) {
+      expect(diagram).toContain(`["${label}"]`);
     }
   });
 });

@@ -1,0 +1,32 @@
+import { readdirSync, writeFileSync } from 'fs';
+import { basename, dirname, join, resolve } from 'path';
+import { App } from 'cdk8s';
+import { renderDiagram } from './diagram';
+import { KubeObject } from './manifest-types';
+import { renderKustomization } from './kustomization';
+
+/** File of the Mermaid diagram inside the output folder: Markdown, which kubectl ignores. */
+export const DIAGRAM_FILE = 'diagram.md';
+/** File of the kustomization, beside the output folder. */
+export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+
+/**
+ * Writes what `cdk8s synth` itself does not: a diagram of the output into the output folder, and a
+ * kustomization beside it. Call after `app.synth()`.
+ */
+export function writeSynthExtras(app: App): void {
+  const outdir = resolve(app.outdir);
+  const objects = app.charts.flatMap((chart) => chart.toJson() as KubeObject[]);
+  writeFileSync(join(outdir, DIAGRAM_FILE), [
+    '# What this synth produced',
+    '',
+    'Namespaces are boxes; arrows follow traffic and references (Ingress -> Service -> pods -> volumes).',
+    '',
+    '```mermaid',
+    renderDiagram(objects),
+    '```',
+    '',
+  ].join('\n'));
+  const manifests = readdirSync(outdir).filter((file) => /\.(ya?ml|json)$/.test(file)).sort();
+  writeFileSync(join(dirname(outdir), KUSTOMIZATION_FILE), renderKustomization(manifests.map((file) => `${basename(outdir)}/${file}`)));
+}
