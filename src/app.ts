@@ -1,11 +1,13 @@
 import { App } from 'cdk8s';
 import { WordPressChart } from '../charts/wordpress-chart';
+import { AppConfig } from './config/app-config';
+import { chartPropsFromConfig } from './config/chart-props-from-config';
 
 /**
- * The default app: one WordPress site that runs on any conformant cluster.
- * Builds every chart before anything is written, so bad props fail with no partial output.
+ * The default app: one WordPress site that runs on any conformant cluster, optionally shaped by a
+ * config file. Every chart is built before anything is written, so bad input leaves no partial output.
  */
-export function buildDefaultApp(app: App = new App()): App {
-  new WordPressChart(app, 'wordpress');
+export function buildDefaultApp(app: App = new App(), config: AppConfig = {}): App {
+  new WordPressChart(app, 'wordpress', chartPropsFromConfig(config));
   return app;
 }

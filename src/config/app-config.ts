@@ -1,0 +1,40 @@
+import { CredentialSecretNames } from '../credentials/credentials';
+import { IngressOptions } from '../exposure/wordpress-ingress';
+import { LoadBalancerOptions } from '../exposure/load-balancer-service';
+import { MySqlOptions } from '../mysql/mysql';
+import { WordPressOptions } from '../wordpress/wordpress';
+
+/** Credentials, as data: either existing Secrets or options of the in-cluster generator. */
+export interface CredentialsConfig {
+  /** Use Secrets you manage; their keys are documented in the README. @default - generated in the cluster */
+  readonly existingSecrets?: CredentialSecretNames;
+  /** Database name for generated credentials. @default 'wordpress' */
+  readonly databaseName?: string;
+  /** MySQL user for generated credentials. @default 'wordpress' */
+  readonly username?: string;
+}
+
+/**
+ * The default app's configuration file (YAML or JSON): the WordPressChart props as plain data,
+ * for users who do not write TypeScript. Its JSON Schema is generated from this type.
+ */
+export interface AppConfig {
+  /** Namespace created for the release. @default 'wordpress' */
+  readonly namespace?: string;
+  /** Release name: `app.kubernetes.io/instance` and the prefix of object names. @default 'wordpress' */
+  readonly releaseName?: string;
+  /** `app.kubernetes.io/part-of`. @default 'wordpress' */
+  readonly partOf?: string;
+  /** Where passwords and keys come from. @default - generated in the cluster */
+  readonly credentials?: CredentialsConfig;
+  /** MySQL settings. @default - see MySqlOptions */
+  readonly mysql?: MySqlOptions;
+  /** WordPress settings. @default - see WordPressOptions */
+  readonly wordpress?: WordPressOptions;
+  /** A standard Ingress, or `false` for none. @default - every host, default IngressClass */
+  readonly ingress?: IngressOptions | false;
+  /** A LoadBalancer Service. @default - none */
+  readonly loadBalancer?: LoadBalancerOptions;
+  /** Let WordPress reach the internet on 80/443. @default true */
+  readonly allowInternetEgress?: boolean;
+}

@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { App, Testing } from 'cdk8s';
+import { buildDefaultApp } from '../src/app';
+import { configPathFrom, InvalidConfigError, loadAppConfig } from '../src/config/load-app-config';
+
+const ROOT = resolve(__dirname, '..');
+let work: string;
+beforeAll(() => { work = mkdtempSync(join(tmpdir(), 'config-')); });
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function configFile(name: string, text: string): string {
+  const file = join(work, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('the default app config file', () => {
+  test('the committed JSON Schema is what the generator makes from AppConfig now', () => {
+    const out = join(work, 'schema.json');
+    execFileSync(join(ROOT, 'node_modules/.bin/ts-json-schema-generator'), ['-p', 'src/config/app-config.ts', '-t', 'AppConfig',
+      '-f', 'tsconfig.json', '--no-type-check', '-j', 'extended', '-o', out], { cwd: ROOT, stdio: 'pipe' });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(readFileSync(join(ROOT, 'src/config/app-config.schema.json'), 'utf8')));
+  });
+
+  test('the example file shapes the chart', () => {
+    // Given the documented example
+    const config = loadAppConfig(join(ROOT, 'examples/config/site.yaml'));
+    // When the default app is built from it
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[];
+    // Then its values reach the objects
+    const sts = objects.find((o) => o.kind === 'StatefulSet');
+    expect(sts.metadata.namespace).toBe('blog');
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('50Gi');
+    expect(objects.find((o) => o.kind === 'Ingress').spec.ingressClassName).toBe('nginx');
+    expect(objects.find((o) => o.kind === 'Job').spec.template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_NAME', value: 'blog' });
+  });
+
+  test('existing Secrets can be named in the file', () => {
+    const config = loadAppConfig(configFile('existing.yaml', 'credentials:\n  existingSecrets: { database: db, wordpressKeys: keys }\n'));
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[];
+    expect(objects.filter((o) => o.kind === 'Job')).toEqual([]);
+  });
+
+  test('every schema problem is reported at once, naming the key, the value and what is allowed', () => {
+    const file = configFile('bad.yaml', [
+      'mysql:', '  storag: 10Gi', '  image: 5',
+      'wordpress:', '  storage:', '    accessMode: ReadWriteSometimes',
+      'ingress: true',
+    ].join('\n'));
+    expect(() => loadAppConfig(file)).toThrow(InvalidConfigError);
+    try {
+      loadAppConfig(file);
+    } catch (error) {
+      expect((error as InvalidConfigError).problems.sort()).toEqual([
+        'ingress: true is not allowed; allowed: an object (IngressOptions) or false',
+        'mysql.image: 5 is not allowed; it must be string',
+        'mysql.storag: unknown key; allowed keys: configOverrides, image, name, resources, storage, terminationGracePeriodSeconds',
+        'wordpress.storage.accessMode: "ReadWriteSometimes" is not allowed; allowed: "ReadWriteOnce", "ReadWriteMany"',
+      ]);
+    }
+  });
+
+  test('a file that is not YAML is rejected with the parser message', () => {
+    expect(() => loadAppConfig(configFile('broken.yaml', 'mysql: [unclosed'))).toThrow(/Invalid configuration in .*broken.yaml:\n {2}- cannot be read as YAML or JSON/);
+  });
+
+  test('an empty file means the defaults', () => {
+    expect(loadAppConfig(configFile('empty.yaml', ''))).toEqual({});
+  });
+
+  test('the path comes from --config or WORDPRESS_EKS_CONFIG, the flag first', () => {
+    expect(configPathFrom({}, ['node', 'main.js'])).toBeUndefined();
+    expect(configPathFrom({ WORDPRESS_EKS_CONFIG: 'a.yaml' }, ['node', 'main.js'])).toBe('a.yaml');
+    expect(configPathFrom({ WORDPRESS_EKS_CONFIG: 'a.yaml' }, ['node', 'main.js', '--config', 'b.json'])).toBe('b.json');
+    expect(() => configPathFrom({}, ['node', 'main.js', '--config'])).toThrow('--config needs a file path');
+  });
+
+  test('bad input stops the synth with a message and writes no file', () => {
+    // Given a config that passes the schema but breaks a construct rule
+    const file = configFile('replicas.yaml', 'wordpress:\n  replicas: 2\n');
+    const out = mkdtempSync(join(work, 'out-'));
+    // When the compiled app runs (as `cdk8s synth` runs it)
+    const result = spawnSync('node', [join(ROOT, 'lib/src/main.js'), '--config', file], { env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+    // Then it exits 1 with the construct's message, and the output folder stays empty
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("Invalid wordpress.replicas: 2. Allowed: 1 with storage.accessMode 'ReadWriteOnce'");
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  test('an app built in code needs no config at all', () => {
+    expect(buildDefaultApp(new App({ outdir: join(work, 'code') })).charts).toHaveLength(1);
+  });
+});
