@@ -7,7 +7,7 @@ import { chartPropsFromConfig } from './config/chart-props-from-config';
  * The default app: one WordPress site that runs on any conformant cluster, optionally shaped by a
  * config file. Every chart is built before anything is written, so bad input leaves no partial output.
  */
-export function buildDefaultApp(app: App = new App(), config: AppConfig = {}): App {
+export function buildDefaultApp<T extends App>(app: T, config: AppConfig = {}): T {
   new WordPressChart(app, 'wordpress', chartPropsFromConfig(config));
   return app;
 }

@@ -1,10 +1,11 @@
 import { buildDefaultApp } from './app';
 import { configPathFrom, loadAppConfig } from './config/load-app-config';
 import { writeSynthExtras } from './output/synth-extras';
+import { LinearSynthApp } from './synth/linear-synth-app';
 
 try {
   const configPath = configPathFrom(process.env, process.argv);
-  const app = buildDefaultApp(undefined, configPath ? loadAppConfig(configPath) : {});
+  const app = buildDefaultApp(new LinearSynthApp(), configPath ? loadAppConfig(configPath) : {});
   app.synth();
   writeSynthExtras(app);
 } catch (error) {

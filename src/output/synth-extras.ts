@@ -1,9 +1,9 @@
-import { readdirSync, writeFileSync } from 'fs';
+import { writeFileSync } from 'fs';
 import { basename, dirname, join, resolve } from 'path';
-import { App } from 'cdk8s';
 import { renderDiagram } from './diagram';
 import { KubeObject } from './manifest-types';
 import { renderKustomization } from './kustomization';
+import { LinearSynthApp } from '../synth/linear-synth-app';
 
 /** File of the Mermaid diagram inside the output folder: Markdown, which kubectl ignores. */
 export const DIAGRAM_FILE = 'diagram.md';
@@ -12,11 +12,11 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
 /**
  * Writes what `cdk8s synth` itself does not: a diagram of the output into the output folder, and a
- * kustomization beside it. Call after `app.synth()`.
+ * kustomization beside it, from what `app.synth()` just wrote.
  */
-export function writeSynthExtras(app: App): void {
+export function writeSynthExtras(app: LinearSynthApp): void {
   const outdir = resolve(app.outdir);
-  const objects = app.charts.flatMap((chart) => chart.toJson() as KubeObject[]);
+  const objects = app.manifests.flatMap((manifest) => manifest.objects as KubeObject[]);
   writeFileSync(join(outdir, DIAGRAM_FILE), [
     '# What this synth produced',
     '',
@@ -27,6 +27,6 @@ export function writeSynthExtras(app: App): void {
     '```',
     '',
   ].join('\n'));
-  const manifests = readdirSync(outdir).filter((file) => /\.(ya?ml|json)$/.test(file)).sort();
+  const manifests = app.manifests.map((manifest) => manifest.file).sort();
   writeFileSync(join(dirname(outdir), KUSTOMIZATION_FILE), renderKustomization(manifests.map((file) => `${basename(outdir)}/${file}`)));
 }
