@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { checkDnsLabel } from '../src/common/checks';
 import { markClusterScoped } from '../src/common/cluster-scoped';
 import { StandardLabels } from '../src/common/labels';
+import { ResourceBudget } from '../src/common/resource-budget';
 import { Credentials } from '../src/credentials/credentials';
 import { IngressOptions, WordPressIngress } from '../src/exposure/wordpress-ingress';
 import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-balancer-service';
@@ -45,6 +46,10 @@ export class WordPressChart extends Chart {
   public readonly mysql: MySql;
   /** The web tier. */
   public readonly wordpress: WordPress;
+  /** Labels of the release. */
+  public readonly releaseLabels: StandardLabels;
+  /** The most every pod of the chart holds at once, for a namespace quota. */
+  public readonly resourceBudgets: ResourceBudget[];
 
   constructor(scope: Construct, id: string, props: WordPressChartProps = {}) {
     const namespace = checkDnsLabel('namespace', props.namespace ?? 'wordpress');
@@ -52,6 +57,7 @@ export class WordPressChart extends Chart {
     const release = checkDnsLabel('releaseName', props.releaseName ?? 'wordpress', 40);
     const partOf = checkDnsLabel('partOf', props.partOf ?? 'wordpress');
     const labels = new StandardLabels({ name: 'wordpress', instance: release, component: 'site', partOf });
+    this.releaseLabels = labels;
 
     const ns = new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
@@ -79,6 +85,7 @@ export class WordPressChart extends Chart {
       labels,
     });
 
+    this.resourceBudgets = [this.mysql.budget, this.wordpress.budget, ...(credentials.budget ? [credentials.budget] : [])];
     this.allowFlows(release, labels, props.allowInternetEgress ?? true);
 
     if (props.ingress !== false) {

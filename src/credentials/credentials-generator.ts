@@ -4,6 +4,7 @@ import { CREATES_ANNOTATION } from '../common/annotations';
 import { InvalidPropError } from '../common/errors';
 import { contentHash } from '../common/content-hash';
 import { StandardLabels } from '../common/labels';
+import { ResourceBudget } from '../common/resource-budget';
 import { namespaceOf } from '../common/namespace-of';
 import { resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
@@ -54,6 +55,8 @@ export class CredentialsGenerator extends Construct {
   public readonly job: k8s.KubeJob;
   /** Labels of the generator pod, for NetworkPolicies. */
   public readonly podSelector: Record<string, string>;
+  /** Its one pod, for namespace quotas. */
+  public readonly budget: ResourceBudget;
 
   constructor(scope: Construct, id: string, props: CredentialsGeneratorProps) {
     super(scope, id);
@@ -97,6 +100,11 @@ export class CredentialsGenerator extends Construct {
     });
 
     const image = props.image ?? CURL.image;
+    const resources = resolveResources('credentials.resources', undefined, {
+      requests: { cpu: '10m', memory: '16Mi' },
+      limits: { cpu: '200m', memory: '64Mi' },
+    });
+    this.budget = { pods: 1, perPod: resources, storageBytes: 0, claims: 0 };
     const podSpec: k8s.PodSpec = {
       serviceAccountName: serviceAccount.name,
       // The only pod here that calls the Kubernetes API.
@@ -117,10 +125,7 @@ export class CredentialsGenerator extends Construct {
           { name: 'SECRET_LABELS', value: JSON.stringify(secretLabels(labels)) },
         ],
         securityContext: restrictedContainerSecurityContext(CURL.identity),
-        resources: toResourceRequirements(resolveResources('credentials.resources', undefined, {
-          requests: { cpu: '10m', memory: '16Mi' },
-          limits: { cpu: '200m', memory: '64Mi' },
-        })),
+        resources: toResourceRequirements(resources),
         volumeMounts: [{ name: 'work', mountPath: WORK_DIR }],
       }],
       // Memory-backed: the generated values never touch the node's disk.

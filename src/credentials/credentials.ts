@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { checkDnsSubdomain } from '../common/checks';
 import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { StandardLabels } from '../common/labels';
+import { ResourceBudget } from '../common/resource-budget';
 import { CredentialsGenerator, GeneratedCredentialsOptions } from './credentials-generator';
 
 /** Names of the two Secrets the workloads read their credentials from. */
@@ -18,6 +19,8 @@ export interface BoundCredentials {
   readonly secretNames: CredentialSecretNames;
   /** Annotations for the workloads that mount them, declaring refs that are not in the output. */
   readonly workloadAnnotations: Record<string, string>;
+  /** Pods the source runs in the namespace, if any, for namespace quotas. */
+  readonly budget?: ResourceBudget;
 }
 
 /** What a credentials source needs to know about the release it serves. */
@@ -62,7 +65,7 @@ class GeneratedCredentials extends Credentials {
       labels: options.labels,
     });
     // The generating Job declares the Secrets it creates, so the workloads need no annotation.
-    return { secretNames: generator.secretNames, workloadAnnotations: {} };
+    return { secretNames: generator.secretNames, workloadAnnotations: {}, budget: generator.budget };
   }
 }
 

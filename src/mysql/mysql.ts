@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { CONFIG_HASH_ANNOTATION } from '../common/annotations';
-import { checkDnsLabel, checkImage, checkInteger, checkQuantity } from '../common/checks';
+import { checkDnsLabel, checkImage, checkInteger, checkQuantity, quantityToNumber } from '../common/checks';
 import { contentHash } from '../common/content-hash';
+import { ResourceBudget } from '../common/resource-budget';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
@@ -82,6 +83,8 @@ export class MySql extends Construct implements DatabaseEndpoint {
   public readonly headlessService: k8s.KubeService;
   /** The my.cnf overrides. */
   public readonly configMap: k8s.KubeConfigMap;
+  /** The most this database holds at once, for namespace quotas. */
+  public readonly budget: ResourceBudget;
 
   constructor(scope: Construct, id: string, props: MySqlProps) {
     super(scope, id);
@@ -97,6 +100,7 @@ export class MySql extends Construct implements DatabaseEndpoint {
 
     const labels = props.labels.withComponent('database', 'mysql');
     this.podSelector = labels.selector;
+    this.budget = { pods: 1, perPod: resources, storageBytes: quantityToNumber(storageSize), claims: 1 };
     this.host = name;
 
     this.configMap = new k8s.KubeConfigMap(this, 'config', {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { checkDnsLabel, checkImage, checkInteger, checkOneOf, checkQuantity } from '../common/checks';
+import { checkDnsLabel, checkImage, checkInteger, checkOneOf, checkQuantity, quantityToNumber } from '../common/checks';
+import { ResourceBudget } from '../common/resource-budget';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
@@ -83,6 +84,8 @@ export class WordPress extends Construct {
   public readonly service: k8s.KubeService;
   /** The content claim. */
   public readonly contentClaim: k8s.KubePersistentVolumeClaim;
+  /** The most the web tier holds at once (autoscaling maximum plus a rollout surge), for namespace quotas. */
+  public readonly budget: ResourceBudget;
 
   constructor(scope: Construct, id: string, props: WordPressProps) {
     super(scope, id);
@@ -212,14 +215,17 @@ export class WordPress extends Construct {
       },
     });
 
+    let maxPods = 1;
     if (scaled) {
-      this.addAvailability(name, labels, replicas, props.autoscaling);
+      maxPods = this.addAvailability(name, labels, replicas, props.autoscaling) + 1;
     } else if (props.autoscaling) {
       throw new InvalidPropError('wordpress.autoscaling', props.autoscaling, 'only with replicas > 1 (and ReadWriteMany storage)');
     }
+    this.budget = { pods: maxPods, perPod: resources, storageBytes: quantityToNumber(size), claims: 1 };
   }
 
-  private addAvailability(name: string, labels: StandardLabels, replicas: number, autoscaling: WordPressAutoscaling = {}): void {
+  /** Adds the autoscaler and disruption budget; returns the replica maximum. */
+  private addAvailability(name: string, labels: StandardLabels, replicas: number, autoscaling: WordPressAutoscaling = {}): number {
     const maxReplicas = checkInteger('wordpress.autoscaling.maxReplicas', autoscaling.maxReplicas ?? replicas * 3, replicas, 1000);
     const target = checkInteger('wordpress.autoscaling.targetCpuUtilization', autoscaling.targetCpuUtilization ?? 70, 1, 100);
     new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
@@ -241,5 +247,6 @@ export class WordPress extends Construct {
         selector: { matchLabels: labels.selector },
       },
     });
+    return maxReplicas;
   }
 }

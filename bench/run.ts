@@ -1,0 +1,109 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpus, tmpdir, totalmem, release, platform } from 'os';
+import { join, resolve } from 'path';
+
+/**
+ * `npm run bench`: times whole processes (the way CI and users run them), several runs each,
+ * interleaved with the floor `node -e "require('cdk8s-plus-28')"` so every ratio comes from the
+ * same minutes of the same machine. Writes BENCHMARKS.md.
+ */
+const ROOT = resolve(__dirname, '..', '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 3);
+const MAX_RSS = join(__dirname, 'max-rss.js');
+
+interface Case {
+  readonly name: string;
+  readonly sites?: number;
+  readonly runs: number;
+  readonly command: (outdir: string) => string[];
+}
+
+const node = process.execPath;
+const cases: Case[] = [
+  { name: 'floor: node -e "require(\'cdk8s-plus-28\')"', runs: RUNS, command: () => [node, '-e', "require('cdk8s-plus-28')"] },
+  { name: 'default app: node lib/src/main.js', runs: RUNS, command: () => [node, join(ROOT, 'lib/src/main.js')] },
+  { name: 'default app: cdk8s synth (CLI)', runs: RUNS, command: (out) => [join(ROOT, 'node_modules/.bin/cdk8s'), 'synth', '--no-check-upgrade', '--output', join(out, 'dist')] },
+  ...[1, 10, 100, 1000].map((sites) => ({
+    name: `fleet of ${sites}`,
+    sites,
+    runs: sites >= 1000 ? LARGE_RUNS : RUNS,
+    command: (out: string) => [node, join(ROOT, 'lib/bench/fleet-app.js'), String(sites), join(out, 'dist')],
+  })),
+];
+
+interface Sample { readonly wall: number; readonly peakKiB: number }
+
+function runOnce(testCase: Case): Sample {
+  const work = mkdtempSync(join(tmpdir(), 'bench-'));
+  const rssFile = join(work, 'rss');
+  writeFileSync(rssFile, '');
+  const [command, ...args] = testCase.command(work);
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, CDK8S_OUTDIR: join(work, 'dist'), BENCH_MAX_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${MAX_RSS}` },
+  });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${testCase.name} failed (${result.status}): ${result.stderr}`);
+  const peakKiB = Math.max(...readFileSync(rssFile, 'utf8').trim().split('\n').map(Number));
+  rmSync(work, { recursive: true, force: true });
+  return { wall, peakKiB };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+// Warm-up: file-system caches and the compiled-code cache of the first run are not what we measure.
+for (const testCase of cases) runOnce(testCase);
+const samples = new Map<Case, Sample[]>(cases.map((c) => [c, []]));
+const maxRuns = Math.max(...cases.map((c) => c.runs));
+for (let round = 0; round < maxRuns; round++) {
+  for (const testCase of cases) {
+    if (round < testCase.runs) samples.get(testCase)!.push(runOnce(testCase));
+  }
+}
+
+const floor = median(samples.get(cases[0])!.map((s) => s.wall));
+const rows = cases.map((testCase) => {
+  const runs = samples.get(testCase)!;
+  const wall = median(runs.map((s) => s.wall));
+  const peak = median(runs.map((s) => s.peakKiB)) / 1024;
+  return {
+    name: testCase.name,
+    runs: runs.length,
+    wall,
+    perSite: testCase.sites ? `${((wall / testCase.sites) * 1000).toFixed(1)} ms` : '',
+    peak,
+    ratio: wall / floor,
+  };
+});
+
+const cpu = cpus();
+const machine = `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
+const table = [
+  '| case | runs | wall (median) | per site | peak memory (median) | x floor |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map((r) => `| ${r.name} | ${r.runs} | ${r.wall.toFixed(3)} s | ${r.perSite} | ${r.peak.toFixed(0)} MiB | ${r.ratio.toFixed(2)} |`),
+].join('\n');
+const report = [
+  '# Benchmarks',
+  '',
+  'Whole-process wall time and peak resident memory (the largest Node process of the case), medians',
+  `of several runs after one warm-up, interleaved with the floor \`node -e "require('cdk8s-plus-28')"\``,
+  'so that each ratio compares figures from the same minutes on the same machine.',
+  '',
+  'Reproduce: `npm run bench` (set `BENCH_RUNS` and `BENCH_LARGE_RUNS` for more runs).',
+  '',
+  `Machine: ${machine}.`,
+  '',
+  table,
+  '',
+].join('\n');
+process.stdout.write(`${table}\n`);
+writeFileSync(join(ROOT, 'BENCHMARKS.md'), report);

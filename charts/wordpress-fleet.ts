@@ -1,0 +1,153 @@
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkInteger, checkOneOf } from '../src/common/checks';
+import { InvalidPropError } from '../src/common/errors';
+import { ComputeResources } from '../src/common/resources';
+import { IngressOptions } from '../src/exposure/wordpress-ingress';
+import { NamespaceQuota } from '../src/tenancy/namespace-quota';
+import { WordPressChart } from './wordpress-chart';
+
+/** Size presets of a fleet site. */
+export type SiteSize = 'small' | 'medium' | 'large';
+
+/** One site of a fleet. */
+export interface FleetSite {
+  /** Site name: its namespace and release name (DNS-1123 label, at most 40 characters, unique). */
+  readonly name: string;
+  /** Host names the site answers on (at least one; unique across the fleet). */
+  readonly hosts: string[];
+  /** Resource preset. @default 'small' */
+  readonly size?: SiteSize;
+  /** WordPress replicas; more than one needs `contentStorageClassName` with ReadWriteMany (EFS). @default 1 */
+  readonly replicas?: number;
+  /** Database volume size. @default - by size: 10Gi, 20Gi, 50Gi */
+  readonly databaseStorage?: string;
+  /** Content volume size. @default - by size: 5Gi, 10Gi, 20Gi */
+  readonly contentStorage?: string;
+  /** StorageClass of the content volume. @default - the cluster default (ReadWriteMany class when replicas > 1) */
+  readonly contentStorageClassName?: string;
+  /** StorageClass of the database volume. @default - the cluster default */
+  readonly databaseStorageClassName?: string;
+  /** Ingress options for this site; the fleet sets hosts and, with `ingressFor`, the shared load balancer. @default - see WordPressFleetProps.ingressFor */
+  readonly ingress?: IngressOptions;
+}
+
+/** Props of {@link WordPressFleet}. */
+export interface WordPressFleetProps {
+  /** The sites. */
+  readonly sites: FleetSite[];
+  /** `app.kubernetes.io/part-of` of every object, to prune the whole fleet. @default 'wordpress-fleet' */
+  readonly partOf?: string;
+  /**
+   * Ingress options of each site, given the site and its 1-based position in name order
+   * (deterministic, for load-balancer rule order). @default - the site's own `ingress` and `hosts`
+   */
+  readonly ingressFor?: (site: FleetSite, position: number) => IngressOptions;
+  /** Headroom of each namespace quota over what its workloads can hold, in percent. @default 20 */
+  readonly quotaHeadroomPercent?: number;
+}
+
+interface SizePreset {
+  readonly mysql: ComputeResources;
+  readonly wordpress: ComputeResources;
+  readonly databaseStorage: string;
+  readonly contentStorage: string;
+}
+
+const SIZES: Record<SiteSize, SizePreset> = {
+  small: {
+    mysql: { requests: { cpu: '100m', memory: '768Mi' }, limits: { cpu: '500m', memory: '768Mi' } },
+    wordpress: { requests: { cpu: '50m', memory: '192Mi' }, limits: { cpu: '500m', memory: '384Mi' } },
+    databaseStorage: '10Gi',
+    contentStorage: '5Gi',
+  },
+  medium: {
+    mysql: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
+    wordpress: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    databaseStorage: '20Gi',
+    contentStorage: '10Gi',
+  },
+  large: {
+    mysql: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+    wordpress: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+    databaseStorage: '50Gi',
+    contentStorage: '20Gi',
+  },
+};
+
+/**
+ * Many small WordPress sites from one list: each in its own namespace with its own MySQL,
+ * credentials, NetworkPolicies, ResourceQuota and LimitRange.
+ *
+ * Each site is a WordPressChart added directly to `scope` (usually the App) under its own name, so
+ * each site is one file named after it, e.g. `dist/bakery.k8s.yaml`.
+ */
+export class WordPressFleet {
+  /** The site charts, in name order. */
+  public readonly sites: WordPressChart[] = [];
+
+  constructor(scope: Construct, props: WordPressFleetProps) {
+    if (!Array.isArray(props.sites) || props.sites.length === 0) {
+      throw new InvalidPropError('sites', props.sites, 'a list of at least one site');
+    }
+    checkUnique(props.sites);
+    const partOf = checkDnsLabel('partOf', props.partOf ?? 'wordpress-fleet');
+    const ordered = [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
+    ordered.forEach((site, index) => {
+      const prop = `sites[${props.sites.indexOf(site)}]`;
+      const size = SIZES[checkOneOf(`${prop}.size`, site.size ?? 'small', ['small', 'medium', 'large'])];
+      const replicas = checkInteger(`${prop}.replicas`, site.replicas ?? 1, 1, 100);
+      if (replicas > 1 && !site.contentStorageClassName) {
+        throw new InvalidPropError(`${prop}.contentStorageClassName`, site.contentStorageClassName,
+          `a ReadWriteMany StorageClass (such as EFS) when replicas is ${replicas}`);
+      }
+      const ingress = props.ingressFor ? props.ingressFor(site, index + 1) : site.ingress ?? {};
+      const chart = new WordPressChart(scope, site.name, {
+        namespace: site.name,
+        releaseName: site.name,
+        partOf,
+        ingress: { ...ingress, hosts: site.hosts },
+        mysql: {
+          resources: size.mysql,
+          storage: { size: site.databaseStorage ?? size.databaseStorage, storageClassName: site.databaseStorageClassName },
+        },
+        wordpress: {
+          replicas,
+          resources: size.wordpress,
+          storage: {
+            size: site.contentStorage ?? size.contentStorage,
+            storageClassName: site.contentStorageClassName,
+            accessMode: replicas > 1 ? 'ReadWriteMany' : 'ReadWriteOnce',
+          },
+        },
+      });
+      new NamespaceQuota(chart, 'quota', {
+        budgets: chart.resourceBudgets,
+        name: site.name,
+        labels: chart.releaseLabels.withComponent('quota').all,
+        headroomPercent: props.quotaHeadroomPercent,
+      });
+      this.sites.push(chart);
+    });
+  }
+}
+
+function checkUnique(sites: FleetSite[]): void {
+  const names = new Map<string, number>();
+  const hosts = new Map<string, string>();
+  sites.forEach((site, index) => {
+    checkDnsLabel(`sites[${index}].name`, site.name, 40);
+    if (names.has(site.name)) {
+      throw new InvalidPropError(`sites[${index}].name`, site.name, `a name no other site has (sites[${names.get(site.name)}] is also "${site.name}")`);
+    }
+    names.set(site.name, index);
+    if (!Array.isArray(site.hosts) || site.hosts.length === 0) {
+      throw new InvalidPropError(`sites[${index}].hosts`, site.hosts, 'at least one host name');
+    }
+    for (const host of site.hosts) {
+      if (hosts.has(host)) {
+        throw new InvalidPropError(`sites[${index}].hosts`, host, `host names no other site uses (site "${hosts.get(host)}" has it)`);
+      }
+      hosts.set(host, site.name);
+    }
+  });
+}
