@@ -1,5 +1,6 @@
 // The public API: charts, constructs and their props.
 export * from '../charts/wordpress-chart';
+export * from '../charts/wordpress-fleet';
 export * from './mysql/mysql';
 export { renderMySqlConfig } from './mysql/mysql-config';
 export type { MySqlOptionValue } from './mysql/mysql-config';
@@ -18,3 +19,10 @@ export { InvalidPropError } from './common/errors';
 export type { UnixIdentity } from './common/security-context';
 export * from './common/annotations';
 export * from './images';
+export * from './tenancy/namespace-quota';
+export type { ResourceBudget } from './common/resource-budget';
+export { LinearSynthApp } from './synth/linear-synth-app';
+export { writeSynthExtras } from './output/synth-extras';
+export type { AppConfig, CredentialsConfig } from './config/app-config';
+export { loadAppConfig, InvalidConfigError, CONFIG_ENV } from './config/load-app-config';
+export { chartPropsFromConfig } from './config/chart-props-from-config';

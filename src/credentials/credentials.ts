@@ -19,7 +19,7 @@ export interface BoundCredentials {
   readonly secretNames: CredentialSecretNames;
   /** Annotations for the workloads that mount them, declaring refs that are not in the output. */
   readonly workloadAnnotations: Record<string, string>;
-  /** Pods the source runs in the namespace, if any, for namespace quotas. */
+  /** Pods the source runs in the namespace, for namespace quotas. @default - none */
   readonly budget?: ResourceBudget;
 }
 

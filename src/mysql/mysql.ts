@@ -18,7 +18,7 @@ export interface DatabaseEndpoint {
   readonly host: string;
   /** TCP port. */
   readonly port: number;
-  /** Labels of the server pods, when they run in this cluster; NetworkPolicies use them. */
+  /** Labels of the server pods, when they run in this cluster; NetworkPolicies use them. @default - an external database */
   readonly podSelector?: Record<string, string>;
 }
 
