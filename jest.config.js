@@ -1,7 +1,8 @@
 /** Type-checking happens once in `npm test` (tsc); jest only transpiles. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  roots: ['<rootDir>/test', '<rootDir>/examples'],
+  moduleNameMapper: { '^cdk8s-wordpress-eks$': '<rootDir>/src/index.ts' },
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
