@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -39,7 +39,8 @@ describe('the npm package', () => {
       compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: [] },
       files: ['main.ts'],
     }));
-    execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: project, stdio: 'pipe' });
+    const compile = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
+    if (compile.status !== 0) throw new Error(`the consumer project does not compile:\n${compile.stdout}${compile.stderr}`);
     execFileSync('node', ['main.js'], { cwd: project, stdio: 'pipe' });
     const dist = join(project, 'dist');
     objects = readdirSync(dist).flatMap((file) => parseAllDocuments(readFileSync(join(dist, file), 'utf8')).map((d) => d.toJS()));

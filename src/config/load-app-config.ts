@@ -17,7 +17,7 @@ export class InvalidConfigError extends Error {
 }
 
 /** The config file named by `--config FILE` or by the environment, if any. */
-export function configPathFrom(env: NodeJS.ProcessEnv, argv: string[]): string | undefined {
+export function configPathFrom(env: Record<string, string | undefined>, argv: string[]): string | undefined {
   const flag = argv.indexOf(CONFIG_FLAG);
   if (flag >= 0) {
     const value = argv[flag + 1];

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { CONFIG_HASH_ANNOTATION } from '../common/annotations';
-import { checkDnsLabel, checkImage, checkInteger, checkQuantity, quantityToNumber } from '../common/checks';
+import { checkDnsLabel, checkImage, checkInteger } from '../common/checks';
+import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { contentHash } from '../common/content-hash';
 import { ResourceBudget } from '../common/resource-budget';
 import { StandardLabels } from '../common/labels';
@@ -23,11 +24,9 @@ export interface DatabaseEndpoint {
 }
 
 /** Storage of the MySQL data directory. */
-export interface MySqlStorage {
+export interface MySqlStorage extends ClaimStorage {
   /** Size of the volume claim. @default '20Gi' */
   readonly size?: string;
-  /** StorageClass of the claim. @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
 }
 
 /** What a user chooses about MySQL. */
@@ -90,17 +89,14 @@ export class MySql extends Construct implements DatabaseEndpoint {
     super(scope, id);
     const name = checkDnsLabel('mysql.name', props.name ?? 'mysql', 52);
     const image = checkImage('mysql.image', props.image ?? MYSQL.image);
-    const storageSize = checkQuantity('mysql.storage.size', props.storage?.size ?? '20Gi');
-    if (props.storage?.storageClassName !== undefined) {
-      checkDnsLabel('mysql.storage.storageClassName', props.storage.storageClassName, 253);
-    }
+    const claim = checkedClaimSpec('mysql.storage', props.storage, '20Gi', 'ReadWriteOnce');
     const grace = checkInteger('mysql.terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 30, 3600);
     const resources = resolveResources('mysql.resources', props.resources, DEFAULT_RESOURCES);
     const config = renderMySqlConfig(resources.limits.memory, props.configOverrides);
 
     const labels = props.labels.withComponent('database', 'mysql');
     this.podSelector = labels.selector;
-    this.budget = { pods: 1, perPod: resources, storageBytes: quantityToNumber(storageSize), claims: 1 };
+    this.budget = { pods: 1, perPod: resources, storageBytes: claim.bytes, claims: 1 };
     this.host = name;
 
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
@@ -214,11 +210,7 @@ export class MySql extends Construct implements DatabaseEndpoint {
         },
         volumeClaimTemplates: [{
           metadata: { name: 'data', labels: labels.all },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(props.storage?.storageClassName ? { storageClassName: props.storage.storageClassName } : {}),
-            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
-          },
+          spec: claim.spec,
         }],
       },
     });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { checkDnsLabel, checkImage, checkInteger, checkOneOf, checkQuantity, quantityToNumber } from '../common/checks';
+import { checkDnsLabel, checkImage, checkInteger, checkOneOf } from '../common/checks';
+import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
@@ -15,11 +16,9 @@ import { WORDPRESS } from '../images';
 export type ContentAccessMode = 'ReadWriteOnce' | 'ReadWriteMany';
 
 /** Storage of `/var/www/html` (WordPress core, themes, plugins, uploads). */
-export interface WordPressStorage {
+export interface WordPressStorage extends ClaimStorage {
   /** Size of the claim. @default '10Gi' */
   readonly size?: string;
-  /** StorageClass of the claim (EFS for ReadWriteMany on EKS). @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
   /** ReadWriteOnce allows one replica only; ReadWriteMany allows several. @default 'ReadWriteOnce' */
   readonly accessMode?: ContentAccessMode;
 }
@@ -97,10 +96,7 @@ export class WordPress extends Construct {
       throw new InvalidPropError('wordpress.replicas', replicas,
         "1 with storage.accessMode 'ReadWriteOnce' (a second pod on another node cannot attach the volume); use ReadWriteMany storage such as EFS for more replicas");
     }
-    const size = checkQuantity('wordpress.storage.size', props.storage?.size ?? '10Gi');
-    if (props.storage?.storageClassName !== undefined) {
-      checkDnsLabel('wordpress.storage.storageClassName', props.storage.storageClassName, 253);
-    }
+    const claim = checkedClaimSpec('wordpress.storage', props.storage, '10Gi', accessMode);
     const tablePrefix = props.tablePrefix ?? 'wp_';
     if (!/^[A-Za-z0-9_]{1,20}$/.test(tablePrefix)) {
       throw new InvalidPropError('wordpress.tablePrefix', tablePrefix, '1-20 characters of A-Z, a-z, 0-9 and _');
@@ -111,11 +107,7 @@ export class WordPress extends Construct {
 
     this.contentClaim = new k8s.KubePersistentVolumeClaim(this, 'content', {
       metadata: { name: `${name}-content`, labels: labels.all },
-      spec: {
-        accessModes: [accessMode],
-        ...(props.storage?.storageClassName ? { storageClassName: props.storage.storageClassName } : {}),
-        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
-      },
+      spec: claim.spec,
     });
 
     const scaled = replicas > 1;
@@ -221,7 +213,7 @@ export class WordPress extends Construct {
     } else if (props.autoscaling) {
       throw new InvalidPropError('wordpress.autoscaling', props.autoscaling, 'only with replicas > 1 (and ReadWriteMany storage)');
     }
-    this.budget = { pods: maxPods, perPod: resources, storageBytes: quantityToNumber(size), claims: 1 };
+    this.budget = { pods: maxPods, perPod: resources, storageBytes: claim.bytes, claims: 1 };
   }
 
   /** Adds the autoscaler and disruption budget; returns the replica maximum. */
