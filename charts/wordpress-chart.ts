@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from '../src/common/k8s';
 import { checkDnsLabel } from '../src/common/checks';
 import { markClusterScoped } from '../src/common/cluster-scoped';
 import { StandardLabels } from '../src/common/labels';

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s';
 import { checkDnsSubdomain, checkQuantity, quantityToNumber } from './checks';
 
 /** Size and class of a volume claim, as users give them. */

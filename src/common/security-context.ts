@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from './k8s';
 
 /** A numeric user and group; numeric so that `runAsNonRoot` can be verified by the kubelet. */
 export interface UnixIdentity {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from '../common/k8s';
 import { CREATES_ANNOTATION } from '../common/annotations';
 import { InvalidPropError } from '../common/errors';
 import { contentHash } from '../common/content-hash';

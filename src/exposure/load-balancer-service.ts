@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from '../common/k8s';
 import { checkCidr, checkInteger } from '../common/checks';
 
 /** Options of a LoadBalancer Service in front of WordPress. */

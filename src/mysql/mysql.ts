@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from '../common/k8s';
 import { CONFIG_HASH_ANNOTATION } from '../common/annotations';
 import { checkDnsLabel, checkImage, checkInteger } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { k8s } from '../common/k8s';
 import { checkDnsLabel, checkImage, checkInteger, checkOneOf } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
