@@ -11,6 +11,9 @@ import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-b
 import { MySql, MySqlOptions } from '../src/mysql/mysql';
 import { allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
+import { ImageRegistry } from '../src/eks/images/image-registry';
+import { Platform } from '../src/eks/platform';
+import { MYSQL, WORDPRESS } from '../src/images';
 
 /** Props of {@link WordPressChart}. */
 export interface WordPressChartProps {
@@ -32,6 +35,10 @@ export interface WordPressChartProps {
   readonly loadBalancer?: LoadBalancerOptions;
   /** Let WordPress reach the internet on 80/443 (updates, plugins, wp-cron through its own URL). @default true */
   readonly allowInternetEgress?: boolean;
+  /** Where the site runs: `Platform.generic()` or `Platform.eks({...})`. @default Platform.generic() */
+  readonly platform?: Platform;
+  /** A mirror or pull-through cache every image is pulled through. @default - the images' own registries */
+  readonly imageRegistry?: ImageRegistry;
 }
 
 /** Pod Security Standards level every pod of this chart satisfies. */
@@ -51,7 +58,9 @@ export class WordPressChart extends Chart {
   /** The most every pod of the chart holds at once, for a namespace quota. */
   public readonly resourceBudgets: ResourceBudget[];
 
-  constructor(scope: Construct, id: string, props: WordPressChartProps = {}) {
+  constructor(scope: Construct, id: string, chartProps: WordPressChartProps = {}) {
+    const platform = chartProps.platform ?? Platform.generic();
+    const props = { ...chartProps, ...platform.shape(chartProps) };
     const namespace = checkDnsLabel('namespace', props.namespace ?? 'wordpress');
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const release = checkDnsLabel('releaseName', props.releaseName ?? 'wordpress', 40);
@@ -75,15 +84,29 @@ export class WordPressChart extends Chart {
     const isolation = new NamespaceIsolation(this, 'isolation', { labels: labels.withComponent('network-policy'), namePrefix: release });
     isolation.node.addDependency(ns);
 
-    const credentials = (props.credentials ?? Credentials.generated()).bind(this, { namePrefix: release, labels });
-    this.mysql = new MySql(this, 'mysql', { name: `${release}-mysql`, ...props.mysql, credentials, labels });
-    this.wordpress = new WordPress(this, 'wordpress', {
-      name: release,
-      ...props.wordpress,
-      database: this.mysql,
+    const image = (given: string | undefined, fallback: string) => (props.imageRegistry ? props.imageRegistry.rewrite(given ?? fallback) : given);
+    const credentials = (props.credentials ?? Credentials.generated()).bind(this, {
+      namePrefix: release,
+      labels,
+      rewriteImage: props.imageRegistry ? (reference) => props.imageRegistry!.rewrite(reference) : undefined,
+    });
+    this.mysql = new MySql(this, 'mysql', {
+      name: `${release}-mysql`,
+      ...props.mysql,
+      image: image(props.mysql?.image, MYSQL.image),
       credentials,
       labels,
     });
+    this.wordpress = new WordPress(this, 'wordpress', {
+      name: release,
+      ...props.wordpress,
+      image: image(props.wordpress?.image, WORDPRESS.image),
+      database: this.mysql,
+      credentials,
+      labels,
+      identity: platform.wordpressIdentity,
+    });
+    platform.extend(this, { release, labels, mysqlPodSelector: this.mysql.podSelector });
 
     this.resourceBudgets = [this.mysql.budget, this.wordpress.budget, ...(credentials.budget ? [credentials.budget] : [])];
     this.allowFlows(release, labels, props.allowInternetEgress ?? true);

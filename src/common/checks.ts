@@ -81,3 +81,17 @@ export function checkCidr(prop: string, value: string): string {
   }
   return value;
 }
+
+const ANNOTATION_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** A Kubernetes annotation (or label) key: optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+export function checkAnnotationKey(prop: string, key: string): string {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+  if (!prefixOk || !ANNOTATION_NAME.test(name)) {
+    throw new InvalidPropError(prop, key, 'an annotation key: an optional DNS-subdomain prefix and "/", then 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
+  }
+  return key;
+}

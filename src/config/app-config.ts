@@ -3,6 +3,8 @@ import { IngressOptions } from '../exposure/wordpress-ingress';
 import { LoadBalancerOptions } from '../exposure/load-balancer-service';
 import { MySqlOptions } from '../mysql/mysql';
 import { WordPressOptions } from '../wordpress/wordpress';
+import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
+import { NlbServiceOptions } from '../eks/load-balancing/nlb-service';
 
 /** Credentials, as data: either existing Secrets or options of the in-cluster generator. */
 export interface CredentialsConfig {
@@ -12,6 +14,30 @@ export interface CredentialsConfig {
   readonly databaseName?: string;
   /** MySQL user for generated credentials. @default 'wordpress' */
   readonly username?: string;
+}
+
+/** The EKS profile, as data. */
+export interface EksConfig {
+  /** StorageClass of the MySQL volume. @default - the cluster default */
+  readonly databaseStorageClassName?: string;
+  /** ReadWriteMany StorageClass for WordPress content with several replicas. @default - none */
+  readonly contentStorageClassName?: string;
+  /** ALB options, or `false` for no ALB. @default - internet-facing ALB, target-type ip */
+  readonly alb?: AlbIngressOptions | false;
+  /** NLB options. @default - none */
+  readonly nlb?: NlbServiceOptions;
+  /** IAM role of the WordPress pods. @default - none */
+  readonly wordpressRoleArn?: string;
+  /** How the role is attached. @default 'irsa' */
+  readonly identityMode?: 'irsa' | 'pod-identity';
+}
+
+/** A registry every image is pulled through, as data: an ECR pull-through cache or any prefix. */
+export interface ImageRegistryConfig {
+  /** ECR pull-through cache. @default - none */
+  readonly ecr?: { readonly account: string; readonly region: string; readonly prefix: string };
+  /** Any registry prefix such as `registry.example.com/mirror`. @default - none */
+  readonly prefix?: string;
 }
 
 /**
@@ -37,4 +63,10 @@ export interface AppConfig {
   readonly loadBalancer?: LoadBalancerOptions;
   /** Let WordPress reach the internet on 80/443. @default true */
   readonly allowInternetEgress?: boolean;
+  /** Where the site runs. @default 'generic' */
+  readonly platform?: 'generic' | 'eks';
+  /** Options of the EKS profile (with `platform: eks`). @default - the EKS defaults */
+  readonly eks?: EksConfig;
+  /** A mirror every image is pulled through. @default - the images' own registries */
+  readonly imageRegistry?: ImageRegistryConfig;
 }

@@ -1,14 +1,35 @@
 import { WordPressChartProps } from '../../charts/wordpress-chart';
 import { Credentials } from '../credentials/credentials';
-import { AppConfig } from './app-config';
+import { InvalidPropError } from '../common/errors';
+import { ImageRegistry } from '../eks/images/image-registry';
+import { WorkloadIdentity } from '../eks/iam/workload-identity';
+import { Platform } from '../eks/platform';
+import { AppConfig, EksConfig, ImageRegistryConfig } from './app-config';
 
 /** The WordPressChart props a config file describes. */
 export function chartPropsFromConfig(config: AppConfig): WordPressChartProps {
-  const { credentials, ...rest } = config;
+  const { credentials, platform, eks, imageRegistry, ...rest } = config;
+  if (eks && platform !== 'eks') throw new InvalidPropError('eks', eks, "only with platform: eks");
   return {
     ...rest,
     credentials: credentials?.existingSecrets
       ? Credentials.fromExistingSecrets(credentials.existingSecrets)
       : Credentials.generated({ databaseName: credentials?.databaseName, username: credentials?.username }),
+    platform: platform === 'eks' ? eksPlatform(eks ?? {}) : Platform.generic(),
+    imageRegistry: imageRegistry ? registry(imageRegistry) : undefined,
   };
+}
+
+function eksPlatform(config: EksConfig): Platform {
+  const { wordpressRoleArn, identityMode, ...options } = config;
+  const wordpressIdentity = wordpressRoleArn === undefined ? undefined
+    : identityMode === 'pod-identity' ? WorkloadIdentity.podIdentity(wordpressRoleArn) : WorkloadIdentity.irsa(wordpressRoleArn);
+  return Platform.eks({ ...options, wordpressIdentity });
+}
+
+function registry(config: ImageRegistryConfig): ImageRegistry {
+  if (config.ecr && config.prefix) throw new InvalidPropError('imageRegistry', config, 'either ecr or prefix, not both');
+  if (config.ecr) return ImageRegistry.ecrPullThroughCache(config.ecr);
+  if (config.prefix) return ImageRegistry.prefix(config.prefix);
+  throw new InvalidPropError('imageRegistry', config, 'ecr: { account, region, prefix } or prefix: registry.example.com/path');
 }

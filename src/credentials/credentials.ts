@@ -4,6 +4,7 @@ import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
 import { CredentialsGenerator, GeneratedCredentialsOptions } from './credentials-generator';
+import { CURL } from '../images';
 
 /** Names of the two Secrets the workloads read their credentials from. */
 export interface CredentialSecretNames {
@@ -29,6 +30,8 @@ export interface CredentialsBindOptions {
   readonly namePrefix: string;
   /** Labels of the release. */
   readonly labels: StandardLabels;
+  /** Maps an image to the registry it is pulled from. @default - images are used as they are */
+  readonly rewriteImage?: (image: string) => string;
 }
 
 /** Where database passwords and WordPress keys come from. No value ever lands in the manifests. */
@@ -59,8 +62,10 @@ class GeneratedCredentials extends Credentials {
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    const image = this.options.image ?? CURL.image;
     const generator = new CredentialsGenerator(scope, 'credentials-generator', {
       ...this.options,
+      image: options.rewriteImage ? options.rewriteImage(image) : image,
       namePrefix: options.namePrefix,
       labels: options.labels,
     });

@@ -11,6 +11,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { BoundCredentials } from '../credentials/credentials';
 import { DATABASE_SECRET_KEYS } from '../credentials/secret-keys';
 import { MYSQL } from '../images';
+import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { MySqlOptionValue, renderMySqlConfig } from './mysql-config';
 
 /** Where WordPress (or any client) reaches a MySQL server. */
@@ -99,6 +100,7 @@ export class MySql extends Construct implements DatabaseEndpoint {
     this.budget = { pods: 1, perPod: resources, storageBytes: claim.bytes, claims: 1 };
     this.host = name;
 
+    const serviceAccount = new WorkloadServiceAccount(this, 'service-account', { name, labels: labels.all });
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
       metadata: { name: `${name}-config`, labels: labels.all },
       data: { 'wordpress.cnf': config },
@@ -136,6 +138,7 @@ export class MySql extends Construct implements DatabaseEndpoint {
             annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(config) },
           },
           spec: {
+            serviceAccountName: serviceAccount.serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: grace,

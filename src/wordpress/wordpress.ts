@@ -11,6 +11,8 @@ import { BoundCredentials } from '../credentials/credentials';
 import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
 import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
+import { IWorkloadIdentity } from '../identity/workload-identity';
+import { WorkloadServiceAccount } from '../identity/workload-service-account';
 
 /** Access mode of the `/var/www/html` volume. */
 export type ContentAccessMode = 'ReadWriteOnce' | 'ReadWriteMany';
@@ -57,6 +59,8 @@ export interface WordPressProps extends WordPressOptions {
   readonly credentials: BoundCredentials;
   /** Labels of the release; WordPress is its `web` component. */
   readonly labels: StandardLabels;
+  /** Cloud identity of the WordPress pods (e.g. for a media-offload plugin). @default - none */
+  readonly identity?: IWorkloadIdentity;
 }
 
 /** The port Apache listens on; non-root thanks to the `ip_unprivileged_port_start` sysctl. */
@@ -110,6 +114,7 @@ export class WordPress extends Construct {
       spec: claim.spec,
     });
 
+    const serviceAccount = new WorkloadServiceAccount(this, 'service-account', { name, labels: labels.all, identity: props.identity });
     const scaled = replicas > 1;
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata: { name, labels: labels.all, annotations: props.credentials.workloadAnnotations },
@@ -124,6 +129,7 @@ export class WordPress extends Construct {
         template: {
           metadata: { labels: labels.all },
           spec: {
+            serviceAccountName: serviceAccount.serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             terminationGracePeriodSeconds: 30,

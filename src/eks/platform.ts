@@ -1,0 +1,120 @@
+import { Construct } from 'constructs';
+import { InvalidPropError } from '../common/errors';
+import { k8s } from '../common/k8s';
+import { StandardLabels } from '../common/labels';
+import { IngressOptions } from '../exposure/wordpress-ingress';
+import { IWorkloadIdentity } from '../identity/workload-identity';
+import type { WordPressChartProps } from '../../charts/wordpress-chart';
+import { AlbIngressOptions, albIngress } from './load-balancing/alb-ingress';
+import { NlbServiceOptions, nlbLoadBalancer } from './load-balancing/nlb-service';
+
+/** The parts of a site that a platform may shape. */
+export type PlatformShapedProps = Pick<WordPressChartProps, 'mysql' | 'wordpress' | 'ingress' | 'loadBalancer'>;
+
+/** What a platform adds once the site's workloads exist. */
+export interface PlatformExtensionContext {
+  /** The release name. */
+  readonly release: string;
+  /** Labels of the release. */
+  readonly labels: StandardLabels;
+  /** Labels of the MySQL pod. */
+  readonly mysqlPodSelector: Record<string, string>;
+}
+
+/** Options of the EKS profile. */
+export interface EksPlatformOptions {
+  /** StorageClass of the MySQL volume, e.g. a Gp3StorageClass. @default - the cluster default */
+  readonly databaseStorageClassName?: string;
+  /** ReadWriteMany StorageClass (EFS) used for WordPress content when it runs several replicas. @default - none: several replicas are rejected */
+  readonly contentStorageClassName?: string;
+  /** Put WordPress behind an ALB (AWS Load Balancer Controller). @default - an ALB, internet-facing, target-type ip */
+  readonly alb?: AlbIngressOptions | false;
+  /** Put WordPress behind an NLB as well (or instead, with `alb: false`). @default - none */
+  readonly nlb?: NlbServiceOptions;
+  /** IAM identity of the WordPress pods (IRSA or Pod Identity). @default - none */
+  readonly wordpressIdentity?: IWorkloadIdentity;
+}
+
+/**
+ * Where a site runs. `generic` (the default) keeps the output portable; `eks` adds what EKS needs:
+ * an ALB or NLB through the AWS Load Balancer Controller, gp3 and EFS storage classes, an IAM
+ * identity, and a MySQL disruption budget that never blocks a node-group drain. Its annotations are
+ * inert elsewhere; only the StorageClasses it references are EKS-bound.
+ */
+export abstract class Platform {
+  /** Any conformant cluster. */
+  public static generic(): Platform {
+    return new GenericPlatform();
+  }
+
+  /** Amazon EKS with the AWS Load Balancer Controller, EBS and EFS CSI drivers. */
+  public static eks(options: EksPlatformOptions = {}): Platform {
+    return new EksPlatform(options);
+  }
+
+  /** The platform's name. */
+  public abstract readonly name: 'generic' | 'eks';
+  /** Identity of the WordPress pods. */
+  public abstract readonly wordpressIdentity?: IWorkloadIdentity;
+  /** The props with the platform's defaults applied under the user's own values. */
+  public abstract shape(props: PlatformShapedProps): PlatformShapedProps;
+  /** Adds the platform's own objects. */
+  public abstract extend(scope: Construct, context: PlatformExtensionContext): void;
+}
+
+class GenericPlatform extends Platform {
+  public readonly name = 'generic';
+  public readonly wordpressIdentity = undefined;
+  public shape(props: PlatformShapedProps): PlatformShapedProps {
+    return props;
+  }
+  public extend(): void {}
+}
+
+class EksPlatform extends Platform {
+  public readonly name = 'eks';
+  public readonly wordpressIdentity?: IWorkloadIdentity;
+
+  constructor(private readonly options: EksPlatformOptions) {
+    super();
+    this.wordpressIdentity = options.wordpressIdentity;
+  }
+
+  public shape(props: PlatformShapedProps): PlatformShapedProps {
+    const replicas = props.wordpress?.replicas ?? 1;
+    const sharedContent = replicas > 1;
+    if (sharedContent && !props.wordpress?.storage?.storageClassName && !this.options.contentStorageClassName) {
+      throw new InvalidPropError('platform.contentStorageClassName', undefined,
+        `a ReadWriteMany StorageClass such as an EfsStorageClass, for ${replicas} WordPress replicas`);
+    }
+    let ingress: IngressOptions | false = props.ingress ?? false;
+    if (props.ingress !== false && this.options.alb !== false) {
+      const alb = albIngress(this.options.alb ?? {});
+      ingress = { ...alb, ...props.ingress, annotations: { ...alb.annotations, ...props.ingress?.annotations } };
+    }
+    return {
+      ...props,
+      ingress,
+      loadBalancer: props.loadBalancer ?? (this.options.nlb ? nlbLoadBalancer(this.options.nlb) : undefined),
+      mysql: {
+        ...props.mysql,
+        storage: { storageClassName: this.options.databaseStorageClassName, ...props.mysql?.storage },
+      },
+      wordpress: {
+        ...props.wordpress,
+        storage: sharedContent
+          ? { accessMode: 'ReadWriteMany', storageClassName: this.options.contentStorageClassName, ...props.wordpress?.storage }
+          : props.wordpress?.storage,
+      },
+    };
+  }
+
+  public extend(scope: Construct, context: PlatformExtensionContext): void {
+    // maxUnavailable 1 on the single replica: drains evict it (a restart of the database) instead
+    // of a minAvailable budget that blocks a node-group upgrade until its 15-minute timeout.
+    new k8s.KubePodDisruptionBudget(scope, 'mysql-disruption-budget', {
+      metadata: { name: `${context.release}-mysql`, labels: context.labels.withComponent('database', 'mysql').all },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: context.mysqlPodSelector } },
+    });
+  }
+}
