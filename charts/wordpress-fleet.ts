@@ -5,6 +5,9 @@ import { ComputeResources } from '../src/common/resources';
 import { IngressOptions } from '../src/exposure/wordpress-ingress';
 import { NamespaceQuota } from '../src/tenancy/namespace-quota';
 import { WordPressChart } from './wordpress-chart';
+import { ImageRegistry } from '../src/eks/images/image-registry';
+import { AlbIngressOptions, albIngress } from '../src/eks/load-balancing/alb-ingress';
+import { Platform } from '../src/eks/platform';
 
 /** Size presets of a fleet site. */
 export type SiteSize = 'small' | 'medium' | 'large';
@@ -27,8 +30,18 @@ export interface FleetSite {
   readonly contentStorageClassName?: string;
   /** StorageClass of the database volume. @default - the cluster default */
   readonly databaseStorageClassName?: string;
-  /** Ingress options for this site; the fleet sets hosts and, with `ingressFor`, the shared load balancer. @default - see WordPressFleetProps.ingressFor */
+  /** Ingress options for this site; the fleet sets the hosts. @default - see WordPressFleetProps */
   readonly ingress?: IngressOptions;
+  /** ACM certificate for this site's hosts, on the shared ALB. @default - the shared ALB's certificates */
+  readonly certificateArn?: string;
+}
+
+/** One ALB for the whole fleet, through an IngressGroup. */
+export interface SharedAlbOptions {
+  /** `group.name` every site's Ingress carries. @default 'wordpress-fleet' */
+  readonly groupName?: string;
+  /** ALB options common to every site (scheme, listeners, WAF, ...). @default - internet-facing, target-type ip */
+  readonly options?: AlbIngressOptions;
 }
 
 /** Props of {@link WordPressFleet}. */
@@ -44,6 +57,12 @@ export interface WordPressFleetProps {
   readonly ingressFor?: (site: FleetSite, position: number) => IngressOptions;
   /** Headroom of each namespace quota over what its workloads can hold, in percent. @default 20 */
   readonly quotaHeadroomPercent?: number;
+  /** Share one ALB between every site; `group.order` is the site's position in name order. @default - no shared ALB */
+  readonly sharedAlb?: SharedAlbOptions;
+  /** Platform of every site. @default Platform.generic() */
+  readonly platform?: Platform;
+  /** Registry every image is pulled through. @default - the images' own registries */
+  readonly imageRegistry?: ImageRegistry;
 }
 
 interface SizePreset {
@@ -100,11 +119,15 @@ export class WordPressFleet {
         throw new InvalidPropError(`${prop}.contentStorageClassName`, site.contentStorageClassName,
           `a ReadWriteMany StorageClass (such as EFS) when replicas is ${replicas}`);
       }
-      const ingress = props.ingressFor ? props.ingressFor(site, index + 1) : site.ingress ?? {};
+      const ingress = props.ingressFor ? props.ingressFor(site, index + 1)
+        : props.sharedAlb ? { ...sharedAlbIngress(props.sharedAlb, site, index + 1), ...site.ingress }
+          : site.ingress ?? {};
       const chart = new WordPressChart(scope, site.name, {
         namespace: site.name,
         releaseName: site.name,
         partOf,
+        platform: props.platform,
+        imageRegistry: props.imageRegistry,
         ingress: { ...ingress, hosts: site.hosts },
         mysql: {
           resources: size.mysql,
@@ -129,6 +152,19 @@ export class WordPressFleet {
       this.sites.push(chart);
     });
   }
+}
+
+/** Every site in one IngressGroup, ordered by name; each with its own certificate when it has one. */
+function sharedAlbIngress(shared: SharedAlbOptions, site: FleetSite, position: number): IngressOptions {
+  if (position > 1000) {
+    throw new InvalidPropError('sites', `${position} sites`, 'at most 1000 sites on one shared ALB (group.order ranges up to 1000)');
+  }
+  const certificateArns = site.certificateArn ? [site.certificateArn] : shared.options?.certificateArns;
+  return albIngress({
+    ...shared.options,
+    ...(certificateArns ? { certificateArns } : {}),
+    group: { name: shared.groupName ?? 'wordpress-fleet', order: position },
+  });
 }
 
 function checkUnique(sites: FleetSite[]): void {

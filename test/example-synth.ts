@@ -36,3 +36,11 @@ export function synthAgainstCommitted(appDir: string): { committed: Map<string, 
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/** The drift check every example runs: same files, same bytes, same kustomization. */
+export function expectCommittedOutputIsFresh(appDir: string): void {
+  const { committed, fresh, kustomization } = synthAgainstCommitted(appDir);
+  expect([...committed.keys()]).toEqual([...fresh.keys()]);
+  for (const [file, text] of fresh) expect({ file, text: committed.get(file) }).toEqual({ file, text });
+  expect(kustomization[0]).toEqual(kustomization[1]);
+}

@@ -1,0 +1,43 @@
+import { join } from 'path';
+import { expectCommittedOutputIsFresh, readObjects } from '../../test/example-synth';
+
+const DIR = __dirname;
+
+describe('examples/eks-production', () => {
+  const objects = readObjects(join(DIR, 'dist'));
+  const find = (kind: string, name?: string) => objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+
+  test('its committed dist/ is what cdk8s synth produces', () => {
+    expectCommittedOutputIsFresh(DIR);
+  });
+
+  test('ALB with TLS and an HTTP to HTTPS redirect', () => {
+    const ingress = find('Ingress');
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.metadata.annotations).toMatchObject({
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
+      'alb.ingress.kubernetes.io/ssl-redirect': '443',
+      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+    });
+  });
+
+  test('IRSA on the WordPress ServiceAccount only', () => {
+    const annotated = objects.filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']);
+    expect(annotated.map((o) => o.metadata.name)).toEqual([find('Deployment').spec.template.spec.serviceAccountName]);
+  });
+
+  test('gp3 for MySQL, EFS for three WordPress replicas spread over zones', () => {
+    expect(find('StorageClass', 'gp3-encrypted').provisioner).toBe('ebs.csi.aws.com');
+    expect(find('StorageClass', 'efs-wordpress').provisioner).toBe('efs.csi.aws.com');
+    expect(find('StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('gp3-encrypted');
+    expect(find('PersistentVolumeClaim').spec).toMatchObject({ storageClassName: 'efs-wordpress', accessModes: ['ReadWriteMany'] });
+    expect(find('HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
+    expect(find('Deployment').spec.template.spec.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+  });
+
+  test('every image comes through the ECR pull-through cache', () => {
+    const images = objects.flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
+    expect(images.length).toBe(3);
+    for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/docker-hub\//);
+  });
+});

@@ -1,0 +1,46 @@
+// WordPress on Amazon EKS for production: an internet-facing ALB with TLS and HTTP->HTTPS redirect,
+// IRSA for the WordPress pods, MySQL on encrypted gp3, three WordPress replicas on EFS across
+// zones, and every image pulled through an ECR pull-through cache.
+import { App, Chart } from 'cdk8s';
+import {
+  EfsStorageClass, Gp3StorageClass, ImageRegistry, LinearSynthApp, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
+} from 'cdk8s-wordpress-eks';
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+
+export function buildApp(app: App): App {
+  // Cluster-scoped and EKS-bound: the only objects here that other clusters cannot provision.
+  const storage = new Chart(app, 'storage');
+  const gp3 = new Gp3StorageClass(storage, 'gp3', { name: 'gp3-encrypted' });
+  const efs = new EfsStorageClass(storage, 'efs', { name: 'efs-wordpress', fileSystemId: 'fs-0123456789abcdef0' });
+
+  const site = new WordPressChart(app, 'shop', {
+    namespace: 'shop',
+    releaseName: 'shop',
+    partOf: 'shop',
+    platform: Platform.eks({
+      databaseStorageClassName: gp3.storageClass.name,
+      contentStorageClassName: efs.storageClass.name,
+      alb: {
+        certificateArns: [`arn:aws:acm:${REGION}:${ACCOUNT}:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`],
+        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        loadBalancerAttributes: { 'idle_timeout.timeout_seconds': 60 },
+        tags: { application: 'shop' },
+      },
+      wordpressIdentity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/shop-wordpress`),
+    }),
+    imageRegistry: ImageRegistry.ecrPullThroughCache({ account: ACCOUNT, region: REGION, prefix: 'docker-hub' }),
+    ingress: { hosts: ['shop.example.com', 'www.shop.example.com'] },
+    mysql: { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } }, storage: { size: '50Gi' } },
+    wordpress: { replicas: 3, storage: { size: '20Gi' } },
+  });
+  site.addDependency(storage);
+  return app;
+}
+
+if (require.main === module) {
+  const app = new LinearSynthApp();
+  buildApp(app).synth();
+  writeSynthExtras(app);
+}
