@@ -1,6 +1,7 @@
 // The public API: charts, constructs and their props.
 export * from '../charts/wordpress-chart';
 export * from '../charts/wordpress-fleet';
+export * from '../charts/observability-chart';
 export * from './mysql/mysql';
 export { renderMySqlConfig } from './mysql/mysql-config';
 export type { MySqlOptionValue } from './mysql/mysql-config';
@@ -36,3 +37,13 @@ export * from './eks/iam/pod-identity-associations';
 export * from './eks/storage/gp3-storage-class';
 export * from './eks/storage/efs-storage-class';
 export * from './eks/images/image-registry';
+export * from './agents/agent-namespace';
+export * from './agents/node-agent';
+export * from './agents/node-selection';
+export * from './agents/tolerations';
+export * from './agents/fluent-bit/log-agent';
+export { LogOutput } from './agents/fluent-bit/log-output';
+export type { LogEndpoint } from './agents/fluent-bit/log-output';
+export * from './agents/cloudwatch-agent/cloudwatch-agent';
+export * from './agents/node-exporter/node-exporter';
+export { AWS_FOR_FLUENT_BIT, CLOUDWATCH_AGENT, FLUENT_BIT, NODE_EXPORTER } from './agents/agent-images';

@@ -21,9 +21,15 @@ describe('examples/eks-production', () => {
     });
   });
 
-  test('IRSA on the WordPress ServiceAccount only', () => {
+  test('IRSA for WordPress and the two agents, each on its own ServiceAccount', () => {
     const annotated = objects.filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']);
-    expect(annotated.map((o) => o.metadata.name)).toEqual([find('Deployment').spec.template.spec.serviceAccountName]);
+    expect(annotated.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort())
+      .toEqual(['amazon-cloudwatch/cloudwatch-agent', 'amazon-cloudwatch/fluent-bit', `shop/${find('Deployment').spec.template.spec.serviceAccountName}`]);
+  });
+
+  test('Fluent Bit ships to CloudWatch Logs and the CloudWatch agent runs on every node', () => {
+    expect(find('ConfigMap', 'fluent-bit').data['fluent-bit.conf'].replace(/ +/g, ' ')).toContain('log_group_name /aws/containerinsights/production/application');
+    expect(find('DaemonSet', 'cloudwatch-agent').metadata.namespace).toBe('amazon-cloudwatch');
   });
 
   test('gp3 for MySQL, EFS for three WordPress replicas spread over zones', () => {
@@ -37,7 +43,7 @@ describe('examples/eks-production', () => {
 
   test('every image comes through the ECR pull-through cache', () => {
     const images = objects.flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
-    expect(images.length).toBe(3);
+    expect(images.length).toBe(5);
     for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/docker-hub\//);
   });
 });

@@ -3,7 +3,7 @@
 // zones, and every image pulled through an ECR pull-through cache.
 import { App, Chart } from 'cdk8s';
 import {
-  EfsStorageClass, Gp3StorageClass, ImageRegistry, LinearSynthApp, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
+  EfsStorageClass, Gp3StorageClass, ImageRegistry, LinearSynthApp, ObservabilityChart, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
 } from 'cdk8s-wordpress-eks';
 
 const ACCOUNT = '111122223333';
@@ -36,6 +36,14 @@ export function buildApp(app: App): App {
     wordpress: { replicas: 3, storage: { size: '20Gi' } },
   });
   site.addDependency(storage);
+
+  new ObservabilityChart(app, 'observability', {
+    platform: 'eks',
+    imageRegistry: ImageRegistry.ecrPullThroughCache({ account: ACCOUNT, region: REGION, prefix: 'docker-hub' }),
+    eks: { clusterName: 'production', region: REGION },
+    logs: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/fluent-bit`) },
+    monitoring: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/cloudwatch-agent`) },
+  });
   return app;
 }
 

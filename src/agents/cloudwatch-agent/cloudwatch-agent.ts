@@ -1,0 +1,102 @@
+import { Construct } from 'constructs';
+import { k8s } from '../../common/k8s';
+import { StandardLabels } from '../../common/labels';
+import { checkRegion } from '../../eks/aws-values';
+import { IWorkloadIdentity } from '../../identity/workload-identity';
+import { CLOUDWATCH_AGENT } from '../agent-images';
+import { checkClusterName } from '../fluent-bit/log-output';
+import { NodeAgent, NodeAgentPlacement } from '../node-agent';
+
+/** What a user chooses about the CloudWatch agent. */
+export interface CloudWatchAgentOptions extends NodeAgentPlacement {
+  /** EKS cluster name, for Container Insights. */
+  readonly clusterName: string;
+  /** AWS region. */
+  readonly region: string;
+  /** IAM identity with CloudWatchAgentServerPolicy (IRSA or Pod Identity). @default - the node role */
+  readonly identity?: IWorkloadIdentity;
+  /** Seconds between metric collections. @default 60 */
+  readonly metricsCollectionInterval?: number;
+  /** Pinned image. @default 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300045.0b810' */
+  readonly image?: string;
+}
+
+/** Props of {@link CloudWatchAgent}. */
+export interface CloudWatchAgentProps extends CloudWatchAgentOptions {
+  /** Labels of the release. */
+  readonly labels: StandardLabels;
+}
+
+const NAME = 'cloudwatch-agent';
+/** The ConfigMap the agents elect their cluster-level leader with. */
+const LEADER_CONFIGMAP = 'cwagent-clusterleader';
+
+/**
+ * The CloudWatch agent for Container Insights on every selected node: node, pod and container
+ * metrics from the kubelet, cgroups and the container runtime. Its root filesystem stays writable:
+ * it translates its JSON config into files under /opt/aws/amazon-cloudwatch-agent at start.
+ */
+export class CloudWatchAgent extends Construct {
+  /** The agent. */
+  public readonly agent: NodeAgent;
+
+  constructor(scope: Construct, id: string, props: CloudWatchAgentProps) {
+    super(scope, id);
+    const clusterName = checkClusterName('monitoring.clusterName', props.clusterName);
+    const region = checkRegion('monitoring.region', props.region);
+    const interval = props.metricsCollectionInterval ?? 60;
+    const labels = props.labels.withComponent('metrics', NAME);
+    const config = JSON.stringify({
+      agent: { region },
+      logs: { metrics_collected: { kubernetes: { cluster_name: clusterName, metrics_collection_interval: interval } }, force_flush_interval: 5 },
+    }, null, 2);
+    this.agent = new NodeAgent(this, 'agent', {
+      ...props,
+      name: NAME,
+      labels,
+      image: props.image ?? CLOUDWATCH_AGENT.image,
+      identity: CLOUDWATCH_AGENT.identity,
+      readOnlyRootFilesystem: false,
+      env: [
+        { name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+        { name: 'HOST_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'K8S_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        { name: 'CI_VERSION', value: 'k8s/1.3.0' },
+      ],
+      hostMounts: [
+        { name: 'rootfs', hostPath: '/', mountPath: '/rootfs' },
+        { name: 'containerdsock', hostPath: '/run/containerd/containerd.sock', mountPath: '/run/containerd/containerd.sock', type: 'Socket' },
+        { name: 'sys', hostPath: '/sys', mountPath: '/sys' },
+        { name: 'devdisk', hostPath: '/dev/disk/', mountPath: '/dev/disk' },
+      ],
+      config: { 'cwagentconfig.json': config },
+      configMountPath: '/etc/cwagentconfig',
+      clusterRules: [
+        { apiGroups: [''], resources: ['pods', 'nodes', 'endpoints'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch', 'get'] },
+        { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['nodes/stats', 'events'], verbs: ['create', 'get'] },
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+        { apiGroups: ['apps'], resources: ['replicasets', 'daemonsets', 'deployments', 'statefulsets'], verbs: ['list', 'watch'] },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'get'] },
+        { nonResourceUrLs: ['/metrics'], verbs: ['get'] },
+      ],
+      workloadIdentity: props.identity,
+      defaultResources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    });
+    // Leader election for cluster-level metrics: create cannot be limited to a name; the rest can.
+    const role = new k8s.KubeRole(this, 'leader-election', {
+      metadata: { name: `${NAME}-leader-election`, labels: labels.all },
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['configmaps'], resourceNames: [LEADER_CONFIGMAP], verbs: ['get', 'update'] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'leader-election-binding', {
+      metadata: { name: `${NAME}-leader-election`, labels: labels.all },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: role.metadata.namespace! }],
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { Construct } from 'constructs';
+import { k8s } from '../../common/k8s';
+import { StandardLabels } from '../../common/labels';
+import { IWorkloadIdentity } from '../../identity/workload-identity';
+import { AWS_FOR_FLUENT_BIT, FLUENT_BIT } from '../agent-images';
+import { NodeAgent, NodeAgentPlacement } from '../node-agent';
+import { LogOutput, section } from './log-output';
+
+/** What a user chooses about the log agent. */
+export interface LogAgentOptions extends NodeAgentPlacement {
+  /** Where logs go. @default LogOutput.stdout() */
+  readonly output?: LogOutput;
+  /** Pinned image. @default - aws-for-fluent-bit for CloudWatch, upstream Fluent Bit otherwise */
+  readonly image?: string;
+  /** IAM identity (IRSA or Pod Identity), needed for CloudWatch. @default - none */
+  readonly identity?: IWorkloadIdentity;
+}
+
+/** Props of {@link LogAgent}. */
+export interface LogAgentProps extends LogAgentOptions {
+  /** Labels of the release. */
+  readonly labels: StandardLabels;
+  /** Namespace the agent runs in; its own logs are not collected (stdout would loop). */
+  readonly namespace: string;
+  /** Name of the DaemonSet. @default 'fluent-bit' */
+  readonly name?: string;
+}
+
+const STATE_DIR = '/var/fluent-bit/state';
+const HEALTH_PORT = 2020;
+
+/**
+ * Fluent Bit on every selected node: tails container logs with the cri and docker multiline
+ * parsers, adds Kubernetes metadata, and sends them to one output. Runs as root, read-only except
+ * its tail database, because the kubelet writes container logs as root with mode 0640.
+ */
+export class LogAgent extends Construct {
+  /** The agent. */
+  public readonly agent: NodeAgent;
+  /** The rendered configuration. */
+  public readonly config: string;
+
+  constructor(scope: Construct, id: string, props: LogAgentProps) {
+    super(scope, id);
+    const output = props.output ?? LogOutput.stdout();
+    const image = props.image ?? (output.plugin === 'cloudwatch_logs' ? AWS_FOR_FLUENT_BIT.image : FLUENT_BIT.image);
+    this.config = [
+      section('SERVICE', {
+        Flush: '5', Log_Level: 'info', Daemon: 'off',
+        HTTP_Server: 'On', HTTP_Listen: '0.0.0.0', HTTP_Port: String(HEALTH_PORT), Health_Check: 'On',
+        'storage.path': `${STATE_DIR}/buffers/`,
+      }),
+      section('INPUT', {
+        Name: 'tail', Tag: 'kube.*', Path: '/var/log/containers/*.log',
+        Exclude_Path: `/var/log/containers/*_${props.namespace}_*.log`,
+        'multiline.parser': 'docker, cri', DB: `${STATE_DIR}/tail.db`, 'DB.locking': 'true',
+        Mem_Buf_Limit: '50MB', Skip_Long_Lines: 'On', Refresh_Interval: '10', 'storage.type': 'filesystem',
+      }),
+      section('FILTER', {
+        Name: 'kubernetes', Match: 'kube.*', Kube_URL: 'https://kubernetes.default.svc:443',
+        Merge_Log: 'On', Keep_Log: 'Off', 'K8S-Logging.Parser': 'On', 'K8S-Logging.Exclude': 'On', Labels: 'On', Annotations: 'Off',
+      }),
+      output.render(),
+      '',
+    ].join('\n\n');
+    const name = props.name ?? 'fluent-bit';
+    this.agent = new NodeAgent(this, 'agent', {
+      ...props,
+      name,
+      labels: props.labels.withComponent('logs', 'fluent-bit'),
+      image,
+      identity: FLUENT_BIT.identity,
+      command: ['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.conf'],
+      env: [
+        { name: 'HOST_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      ],
+      ports: [{ name: 'http', containerPort: HEALTH_PORT, protocol: 'TCP' }],
+      probe: { httpGet: { path: '/api/v1/health', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, timeoutSeconds: 5 },
+      hostMounts: [
+        { name: 'varlog', hostPath: '/var/log', mountPath: '/var/log' },
+        { name: 'state', hostPath: STATE_DIR, mountPath: STATE_DIR, readOnly: false, type: 'DirectoryOrCreate' },
+      ],
+      config: { 'fluent-bit.conf': this.config },
+      configMountPath: '/fluent-bit/etc',
+      clusterRules: [{ apiGroups: [''], resources: ['namespaces', 'pods'], verbs: ['get', 'list', 'watch'] }],
+      workloadIdentity: props.identity,
+      defaultResources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    });
+  }
+}

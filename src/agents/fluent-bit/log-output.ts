@@ -1,0 +1,102 @@
+import { checkDnsSubdomain, checkInteger, checkOneOf } from '../../common/checks';
+import { InvalidPropError } from '../../common/errors';
+import { checkRegion } from '../../eks/aws-values';
+
+/** Days CloudWatch Logs accepts as a retention. */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** A network endpoint of a log store. */
+export interface LogEndpoint {
+  /** Host name. */
+  readonly host: string;
+  /** Port. @default - 443 with TLS, else the protocol's usual port */
+  readonly port?: number;
+  /** Use TLS. @default true */
+  readonly tls?: boolean;
+}
+
+/** Where the log agent sends records: one `[OUTPUT]` section of Fluent Bit's configuration. */
+export abstract class LogOutput {
+  /** The agent's own stdout (for a cluster that already collects container output elsewhere, or to try it). */
+  public static stdout(): LogOutput {
+    return new RenderedOutput('stdout', { Name: 'stdout', Match: 'kube.*', Format: 'json_lines' });
+  }
+
+  /** Any HTTP endpoint that accepts JSON lines. */
+  public static http(endpoint: LogEndpoint & { readonly uri?: string }): LogOutput {
+    const uri = endpoint.uri ?? '/';
+    if (!/^\/[\x21-\x7e]*$/.test(uri)) throw new InvalidPropError('logs.output.uri', uri, 'an absolute path such as /logs');
+    return new RenderedOutput('http', { Name: 'http', Match: 'kube.*', ...network('logs.output', endpoint, 80), URI: uri, Format: 'json_lines' });
+  }
+
+  /** Elasticsearch or OpenSearch. */
+  public static openSearch(endpoint: LogEndpoint & { readonly index?: string }): LogOutput {
+    const index = endpoint.index ?? 'kubernetes';
+    if (!/^[a-z0-9][a-z0-9._-]{0,254}$/.test(index)) throw new InvalidPropError('logs.output.index', index, 'a lower-case index name');
+    return new RenderedOutput('opensearch', {
+      Name: 'opensearch', Match: 'kube.*', ...network('logs.output', endpoint, 9200),
+      Index: index, Suppress_Type_Name: 'On', Replace_Dots: 'On', Trace_Error: 'On',
+    });
+  }
+
+  /** Grafana Loki. */
+  public static loki(endpoint: LogEndpoint): LogOutput {
+    return new RenderedOutput('loki', {
+      Name: 'loki', Match: 'kube.*', ...network('logs.output', endpoint, 3100),
+      Labels: 'job=fluent-bit', Label_Keys: '$kubernetes[\'namespace_name\'],$kubernetes[\'pod_name\'],$kubernetes[\'container_name\']',
+      Line_Format: 'json',
+    });
+  }
+
+  /** CloudWatch Logs, in the Container Insights log group of the cluster. Needs an IAM identity. */
+  public static cloudWatch(options: { readonly clusterName: string; readonly region: string; readonly retentionDays?: number }): LogOutput {
+    const cluster = checkClusterName('logs.output.clusterName', options.clusterName);
+    const region = checkRegion('logs.output.region', options.region);
+    const retention = options.retentionDays ?? 30;
+    if (!RETENTION_DAYS.includes(retention)) throw new InvalidPropError('logs.output.retentionDays', retention, `one of ${RETENTION_DAYS.join(', ')}`);
+    return new RenderedOutput('cloudwatch_logs', {
+      Name: 'cloudwatch_logs', Match: 'kube.*', region,
+      log_group_name: `/aws/containerinsights/${cluster}/application`,
+      log_stream_prefix: '${HOST_NAME}-',
+      auto_create_group: 'true',
+      log_retention_days: String(retention),
+      extra_user_agent: 'container-insights',
+    });
+  }
+
+  /** The plugin name. */
+  public abstract readonly plugin: string;
+  /** The `[OUTPUT]` section. */
+  public abstract render(): string;
+}
+
+class RenderedOutput extends LogOutput {
+  constructor(public readonly plugin: string, private readonly settings: Record<string, string>) {
+    super();
+  }
+  public render(): string {
+    return section('OUTPUT', this.settings);
+  }
+}
+
+/** One section of Fluent Bit's classic configuration format. */
+export function section(name: string, settings: Record<string, string>): string {
+  const width = Math.max(...Object.keys(settings).map((k) => k.length));
+  return [`[${name}]`, ...Object.entries(settings).map(([k, v]) => `    ${k.padEnd(width)} ${v}`)].join('\n');
+}
+
+/** An EKS cluster name: 1-100 letters, digits, hyphens and underscores, starting with a letter or digit. */
+export function checkClusterName(prop: string, name: string): string {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(name)) {
+    throw new InvalidPropError(prop, name, 'an EKS cluster name: 1-100 letters, digits, "-" and "_", starting with a letter or digit');
+  }
+  return name;
+}
+
+function network(prop: string, endpoint: LogEndpoint, plainPort: number): Record<string, string> {
+  checkDnsSubdomain(`${prop}.host`, endpoint.host);
+  const tls = endpoint.tls ?? true;
+  const port = checkInteger(`${prop}.port`, endpoint.port ?? (tls ? 443 : plainPort), 1, 65535);
+  checkOneOf(`${prop}.tls`, String(tls), ['true', 'false']);
+  return { Host: endpoint.host, Port: String(port), tls: tls ? 'On' : 'Off', 'tls.verify': tls ? 'On' : 'Off' };
+}
