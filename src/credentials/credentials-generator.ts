@@ -118,11 +118,11 @@ export class CredentialsGenerator extends Construct {
         imagePullPolicy: 'IfNotPresent',
         command: ['/bin/sh', '-c', generatorScript()],
         env: [
-          { name: 'DATABASE_SECRET', value: this.secretNames.database },
-          { name: 'KEYS_SECRET', value: this.secretNames.wordpressKeys },
+          { name: 'DATABASE_SECRET_NAME', value: this.secretNames.database },
+          { name: 'KEYS_SECRET_NAME', value: this.secretNames.wordpressKeys },
           { name: 'DATABASE_NAME', value: databaseName },
           { name: 'DATABASE_USER', value: username },
-          { name: 'SECRET_LABELS', value: JSON.stringify(secretLabels(labels)) },
+          { name: 'GENERATED_LABELS', value: JSON.stringify(secretLabels(labels)) },
         ],
         securityContext: restrictedContainerSecurityContext(CURL.identity),
         resources: toResourceRequirements(resources),
@@ -181,7 +181,7 @@ function generatorScript(): string {
     // $1 secret name, $2 JSON of stringData, remaining args: keys an existing Secret must have.
     'ensure() {',
     '  name="$1"; data="$2"; shift 2',
-    `  printf '{"apiVersion":"v1","kind":"Secret","type":"Opaque","metadata":{"name":"%s","labels":%s},"stringData":%s}' "$name" "$SECRET_LABELS" "$data" > $work/body`,
+    `  printf '{"apiVersion":"v1","kind":"Secret","type":"Opaque","metadata":{"name":"%s","labels":%s},"stringData":%s}' "$name" "$GENERATED_LABELS" "$data" > $work/body`,
     `  code="$(call -X POST --data-binary @$work/body "$api")"; rm -f $work/body`,
     '  case "$code" in',
     '    201) echo "created Secret $name" ;;',
@@ -193,9 +193,9 @@ function generatorScript(): string {
     '    *) echo "creating Secret $name failed with HTTP $code" >&2; cat $work/response >&2; exit 1 ;;',
     '  esac',
     '}',
-    `ensure "$DATABASE_SECRET" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`
+    `ensure "$DATABASE_SECRET_NAME" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`
       + `\\"${databaseKeys.password}\\":\\"$(random ${PASSWORD_LENGTH})\\",\\"${databaseKeys.rootPassword}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" `
       + Object.values(databaseKeys).join(' '),
-    `ensure "$KEYS_SECRET" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
+    `ensure "$KEYS_SECRET_NAME" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
   ].join('\n');
 }

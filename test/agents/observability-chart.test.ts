@@ -3,8 +3,7 @@ import { ObservabilityChart, ObservabilityChartProps } from '../../charts/observ
 import { LogOutput } from '../../src/agents/fluent-bit/log-output';
 import { NodeSelection } from '../../src/agents/node-selection';
 import { Tolerations } from '../../src/agents/tolerations';
-import { semanticProblems } from '../support/semantics';
-import { strictSchemaProblems } from '../support/strict-schema';
+import { validationErrors } from '../support/validity';
 import { all, find, Manifest } from '../helpers';
 
 const synth = (props: ObservabilityChartProps = {}) => Testing.synth(new ObservabilityChart(Testing.app(), 'obs', props)) as Manifest[];
@@ -147,8 +146,7 @@ describe('ObservabilityChart', () => {
 
   test.each([['generic', {}], ['eks', EKS]])('the %s agents are strictly valid for 1.28 and 1.36 and semantically sound', (_name, props) => {
     const objects = synth(props as ObservabilityChartProps);
-    expect(strictSchemaProblems(objects)).toEqual([]);
-    expect(semanticProblems(objects)).toEqual([]);
+    expect(validationErrors(objects)).toEqual([]);
   });
 
   test('snapshot of the generic agents', () => {

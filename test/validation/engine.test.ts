@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'fs';
+import { join, resolve } from 'path';
+import { loadManifestFiles, RULES, Severity, validateManifests, ValidationOptions } from '../../src/validation';
+
+const ROOT = resolve(__dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures/validation');
+const SCHEMAS = resolve(ROOT, '../shared/k8s-schemas');
+const OPTIONS: ValidationOptions = { schemaDir: SCHEMAS, kubernetesVersions: ['1.28.0', '1.36.0'] };
+
+/** `# expect: RULE PATH` and `# options: --strict | --rule ID=LEVEL` headers of a fixture. */
+function header(file: string): { rule: string; path: string; options: ValidationOptions } {
+  const text = readFileSync(file, 'utf8');
+  const [, rule, path] = /^# expect: (\S+) (\S+)$/m.exec(text)!;
+  const flags = /^# options: (.+)$/m.exec(text)?.[1] ?? '';
+  const rules = Object.fromEntries([...flags.matchAll(/--rule (\S+)=(\S+)/g)].map((m) => [m[1], m[2] as Severity | 'off']));
+  return { rule, path, options: { ...OPTIONS, strict: flags.includes('--strict'), rules } };
+}
+
+const broken = readdirSync(join(FIXTURES, 'broken')).sort().map((f) => join(FIXTURES, 'broken', f));
+
+describe('the broken corpus', () => {
+  test('covers every rule at least once', () => {
+    const covered = new Set(broken.map((file) => header(file).rule));
+    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  test.each(broken.map((file) => [file.split('/').pop()!, file]))('%s fires its rule at its path', (_name, file) => {
+    // Given a manifest with one planted problem
+    const { rule, path, options } = header(file);
+    // When it is validated for 1.28 and 1.36
+    const report = validateManifests(loadManifestFiles([file]), options);
+    // Then that rule fires at that path, at the rule's default severity
+    const expected = RULES.find((r) => r.id === rule)!;
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule, path, severity: expected.severity, fix: expected.fix, file }));
+  });
+});
+
+describe('clean input', () => {
+  test('third-party shapes pass: multi-document files, nulls, Lists, JSON, custom resources', () => {
+    const report = validateManifests(loadManifestFiles([join(FIXTURES, 'clean')]), OPTIONS);
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // The List's item, the CRD, the Widget it validates, the ServiceMonitor and the JSON file all count.
+    expect(report.objectCount).toBe(9);
+    expect(report.skipped).toEqual([expect.objectContaining({ kind: 'ServiceMonitor', reason: 'custom resource without a CRD schema' })]);
+  });
+
+  test('the committed dist/ is clean for Kubernetes 1.28 and 1.36, with no warning either', () => {
+    const report = validateManifests(loadManifestFiles([join(ROOT, 'dist')]), OPTIONS);
+    expect(report.findings).toEqual([]);
+    expect(report.objectCount).toBeGreaterThan(25);
+  });
+
+  test('the bundled definitions are used when no schema directory is given', () => {
+    const report = validateManifests(loadManifestFiles([join(ROOT, 'dist')]));
+    expect(report.errorCount).toBe(0);
+  });
+});
+
+describe('options', () => {
+  const file = join(FIXTURES, 'broken/policy-image-pinned.yaml');
+
+  test('a rule can be re-levelled or turned off', () => {
+    expect(validateManifests(loadManifestFiles([file]), { ...OPTIONS, rules: { 'policy.image-pinned': 'warning' } }).errorCount).toBe(0);
+    expect(validateManifests(loadManifestFiles([file]), { ...OPTIONS, rules: { 'policy.image-pinned': 'off' } }).findings).toEqual([]);
+    expect(() => validateManifests([], { ...OPTIONS, rules: { 'no.such-rule': 'off' } })).toThrow('Unknown rule "no.such-rule"');
+  });
+
+  test('a reference can be declared external', () => {
+    const missing = join(FIXTURES, 'broken/semantic-missing-reference.yaml');
+    expect(validateManifests(loadManifestFiles([missing]), { ...OPTIONS, external: ['Secret/default/missing'] }).findings).toEqual([]);
+  });
+
+  test('unserved APIs are reported per version', () => {
+    const report = validateManifests([{ objects: [{ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' }, spec: {} }] }], OPTIONS);
+    expect(report.findings.filter((f) => f.rule === 'schema.unserved-api').map((f) => f.kubernetesVersion)).toEqual(['1.28.0', '1.36.0']);
+  });
+});
