@@ -15,6 +15,10 @@ export function buildApp(app: App): App {
   const gp3 = new Gp3StorageClass(storage, 'gp3', { name: 'gp3-encrypted' });
   const efs = new EfsStorageClass(storage, 'efs', { name: 'efs-wordpress', fileSystemId: 'fs-0123456789abcdef0' });
 
+  // One ECR pull-through rule per upstream: Docker Hub (mysql, wordpress, curl) and ECR Public (AWS agents).
+  const registry = ImageRegistry.ecrPullThroughCache({
+    account: ACCOUNT, region: REGION, prefix: 'docker-hub', upstreamPrefixes: { 'public.ecr.aws': 'ecr-public' },
+  });
   const site = new WordPressChart(app, 'shop', {
     namespace: 'shop',
     releaseName: 'shop',
@@ -30,7 +34,7 @@ export function buildApp(app: App): App {
       },
       wordpressIdentity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/shop-wordpress`),
     }),
-    imageRegistry: ImageRegistry.ecrPullThroughCache({ account: ACCOUNT, region: REGION, prefix: 'docker-hub' }),
+    imageRegistry: registry,
     ingress: { hosts: ['shop.example.com', 'www.shop.example.com'] },
     mysql: { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } }, storage: { size: '50Gi' } },
     wordpress: { replicas: 3, storage: { size: '20Gi' } },
@@ -39,7 +43,7 @@ export function buildApp(app: App): App {
 
   new ObservabilityChart(app, 'observability', {
     platform: 'eks',
-    imageRegistry: ImageRegistry.ecrPullThroughCache({ account: ACCOUNT, region: REGION, prefix: 'docker-hub' }),
+    imageRegistry: registry,
     eks: { clusterName: 'production', region: REGION },
     logs: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/fluent-bit`) },
     monitoring: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/cloudwatch-agent`) },

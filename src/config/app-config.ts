@@ -5,6 +5,7 @@ import { MySqlOptions } from '../mysql/mysql';
 import { WordPressOptions } from '../wordpress/wordpress';
 import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
 import { NlbServiceOptions } from '../eks/load-balancing/nlb-service';
+import { EcrPullThroughCacheOptions } from '../eks/images/image-registry';
 
 /** Credentials, as data: either existing Secrets or options of the in-cluster generator. */
 export interface CredentialsConfig {
@@ -35,7 +36,7 @@ export interface EksConfig {
 /** A registry every image is pulled through, as data: an ECR pull-through cache or any prefix. */
 export interface ImageRegistryConfig {
   /** ECR pull-through cache. @default - none */
-  readonly ecr?: { readonly account: string; readonly region: string; readonly prefix: string };
+  readonly ecr?: EcrPullThroughCacheOptions;
   /** Any registry prefix such as `registry.example.com/mirror`. @default - none */
   readonly prefix?: string;
 }

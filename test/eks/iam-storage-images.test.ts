@@ -107,6 +107,15 @@ describe('ImageRegistry', () => {
     expect(ecr.rewrite(image)).toBe(expected);
   });
 
+  test('other upstream registries go to their own pull-through rule', () => {
+    const registry = ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'hub', upstreamPrefixes: { 'public.ecr.aws': 'ecr-public' } });
+    expect(registry.rewrite('public.ecr.aws/aws-observability/aws-for-fluent-bit:3.4.8'))
+      .toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/aws-observability/aws-for-fluent-bit:3.4.8');
+    expect(registry.rewrite('mysql:8.4.11')).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/mysql:8.4.11');
+    expect(() => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'hub', upstreamPrefixes: { quay: 'q' } }))
+      .toThrow('Invalid imageRegistry.upstreamPrefixes.quay: "quay". Allowed: a registry host');
+  });
+
   test.each([
     [() => ImageRegistry.ecrPullThroughCache({ account: '1234', region: 'eu-west-1', prefix: 'x' }), 'Invalid imageRegistry.account: "1234". Allowed: a 12-digit AWS account id'],
     [() => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'europe', prefix: 'x' }), 'Invalid imageRegistry.region: "europe"'],

@@ -5,6 +5,18 @@ import { checkAccountId, checkRegion } from '../aws-values';
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 const REPOSITORY_PREFIX = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
+/** Options of an ECR pull-through cache. */
+export interface EcrPullThroughCacheOptions {
+  /** 12-digit AWS account of the registry. */
+  readonly account: string;
+  /** Region of the registry. */
+  readonly region: string;
+  /** Repository prefix of the Docker Hub rule. */
+  readonly prefix: string;
+  /** Repository prefix per other upstream registry host. @default - every image under `prefix` */
+  readonly upstreamPrefixes?: Record<string, string>;
+}
+
 /**
  * Where every image is pulled from: a mirror or pull-through cache in front of the public registries.
  *
@@ -15,12 +27,23 @@ const REPOSITORY_PREFIX = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a
  * `PREFIX/prometheus/node-exporter:v1`). Tags and digests are kept.
  */
 export class ImageRegistry {
-  /** An ECR pull-through cache: `ACCOUNT.dkr.ecr.REGION.amazonaws.com/PREFIX`. */
-  public static ecrPullThroughCache(options: { readonly account: string; readonly region: string; readonly prefix: string }): ImageRegistry {
+  /**
+   * An ECR pull-through cache: `ACCOUNT.dkr.ecr.REGION.amazonaws.com/PREFIX`. ECR keeps one rule
+   * (one prefix) per upstream registry: `prefix` serves Docker Hub, `upstreamPrefixes` the others,
+   * e.g. `{ 'public.ecr.aws': 'ecr-public', 'quay.io': 'quay' }`.
+   */
+  public static ecrPullThroughCache(options: EcrPullThroughCacheOptions): ImageRegistry {
     const account = checkAccountId('imageRegistry.account', options.account);
     const region = checkRegion('imageRegistry.region', options.region);
     const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    return new ImageRegistry(`${account}.dkr.ecr.${region}.${suffix}/${checkPrefix('imageRegistry.prefix', options.prefix)}`);
+    const host = `${account}.dkr.ecr.${region}.${suffix}`;
+    const upstreams = Object.fromEntries(Object.entries(options.upstreamPrefixes ?? {}).map(([registry, prefix]) => {
+      if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(registry) || !registry.includes('.')) {
+        throw new InvalidPropError(`imageRegistry.upstreamPrefixes.${registry}`, registry, 'a registry host such as public.ecr.aws or quay.io');
+      }
+      return [registry, `${host}/${checkPrefix(`imageRegistry.upstreamPrefixes.${registry}`, prefix)}`];
+    }));
+    return new ImageRegistry(`${host}/${checkPrefix('imageRegistry.prefix', options.prefix)}`, upstreams);
   }
 
   /** Any registry and path, e.g. `registry.example.com/mirror`. */
@@ -34,14 +57,18 @@ export class ImageRegistry {
     return new ImageRegistry(prefix);
   }
 
-  private constructor(public readonly prefix: string) {}
+  private constructor(
+    /** Where Docker Hub images (and, without an upstream prefix, every image) are pulled from. */
+    public readonly prefix: string,
+    private readonly upstreams: Record<string, string> = {},
+  ) {}
 
   /** The reference of `image` in this registry. */
   public rewrite(image: string): string {
     checkImage('image', image);
     const [first, ...rest] = image.split('/');
     const hasRegistry = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-    if (hasRegistry && !DOCKER_HUB.has(first)) return `${this.prefix}/${rest.join('/')}`;
+    if (hasRegistry && !DOCKER_HUB.has(first)) return `${this.upstreams[first] ?? this.prefix}/${rest.join('/')}`;
     const path = hasRegistry ? rest : [first, ...rest];
     return `${this.prefix}/${path.length === 1 ? 'library/' : ''}${path.join('/')}`;
   }
