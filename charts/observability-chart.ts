@@ -8,7 +8,7 @@ import { NodeExporter, NodeExporterOptions } from '../src/agents/node-exporter/n
 import { checkDnsLabel } from '../src/common/checks';
 import { InvalidPropError } from '../src/common/errors';
 import { StandardLabels } from '../src/common/labels';
-import { ImageRegistry } from '../src/eks/images/image-registry';
+import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { AWS_FOR_FLUENT_BIT, CLOUDWATCH_AGENT, FLUENT_BIT, NODE_EXPORTER } from '../src/agents/agent-images';
 
 /** The EKS agents' cluster. */
@@ -50,7 +50,7 @@ export class ObservabilityChart extends Chart {
     const labels = new StandardLabels({ name: 'observability', instance: id, component: 'agents', partOf });
     new AgentNamespace(this, 'namespace', { name: namespace, labels: labels.withComponent('namespace').all });
 
-    const image = (given: string | undefined, fallback: string) => (props.imageRegistry ? props.imageRegistry.rewrite(given ?? fallback) : given ?? fallback);
+    const image = (given: string | undefined, fallback: string) => resolveImage(props.imageRegistry, given, fallback);
     if (props.logs !== false) {
       const output = props.logs?.output ?? (platform === 'eks' ? LogOutput.cloudWatch({ clusterName: props.eks!.clusterName, region: props.eks!.region }) : LogOutput.stdout());
       const fallback = output.plugin === 'cloudwatch_logs' ? AWS_FOR_FLUENT_BIT.image : FLUENT_BIT.image;

@@ -11,7 +11,7 @@ import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-b
 import { MySql, MySqlOptions } from '../src/mysql/mysql';
 import { allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
-import { ImageRegistry } from '../src/eks/images/image-registry';
+import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
 import { MYSQL, WORDPRESS } from '../src/images';
 
@@ -84,7 +84,6 @@ export class WordPressChart extends Chart {
     const isolation = new NamespaceIsolation(this, 'isolation', { labels: labels.withComponent('network-policy'), namePrefix: release });
     isolation.node.addDependency(ns);
 
-    const image = (given: string | undefined, fallback: string) => (props.imageRegistry ? props.imageRegistry.rewrite(given ?? fallback) : given);
     const credentials = (props.credentials ?? Credentials.generated()).bind(this, {
       namePrefix: release,
       labels,
@@ -93,14 +92,14 @@ export class WordPressChart extends Chart {
     this.mysql = new MySql(this, 'mysql', {
       name: `${release}-mysql`,
       ...props.mysql,
-      image: image(props.mysql?.image, MYSQL.image),
+      image: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image),
       credentials,
       labels,
     });
     this.wordpress = new WordPress(this, 'wordpress', {
       name: release,
       ...props.wordpress,
-      image: image(props.wordpress?.image, WORDPRESS.image),
+      image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image),
       database: this.mysql,
       credentials,
       labels,

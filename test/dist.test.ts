@@ -1,16 +1,10 @@
-import { execFileSync, spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { spawnSync } from 'child_process';
 import { join, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
+import { expectCommittedOutputIsFresh, readFiles } from './example-synth';
 
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
-
-/** Every file of a directory, by name. */
-function readFiles(dir: string): Map<string, string> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-}
 
 function parseObjects(text: string): any[] {
   return parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
@@ -22,22 +16,7 @@ const objects = manifestFiles.flatMap((f) => parseObjects(committed.get(f)!));
 
 describe('dist/', () => {
   test('is exactly what `cdk8s synth` produces now, and so is the kustomization beside it', () => {
-    // Given a fresh synth of the default app with the project's own cdk8s.yaml (lib/ compiled by `npm test`)
-    const work = mkdtempSync(join(tmpdir(), 'synth-'));
-    try {
-      const out = join(work, 'dist');
-      mkdirSync(out);
-      execFileSync(join(ROOT, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, stdio: 'pipe' });
-      // Then the committed dist/ has the same files with the same bytes
-      const fresh = readFiles(out);
-      expect([...committed.keys()]).toEqual([...fresh.keys()]);
-      for (const [file, text] of fresh) {
-        expect({ file, text: committed.get(file) }).toEqual({ file, text });
-      }
-      expect(readFileSync(join(ROOT, 'kustomization.yaml'), 'utf8')).toEqual(readFileSync(join(work, 'kustomization.yaml'), 'utf8'));
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
+    expectCommittedOutputIsFresh(ROOT);
   });
 
   test('holds only manifests and the Markdown diagram, so `kubectl apply -f dist/` applies everything', () => {

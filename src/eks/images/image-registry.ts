@@ -80,3 +80,8 @@ function checkPrefix(prop: string, prefix: string): string {
   }
   return prefix;
 }
+
+/** The image to run: `given` or the `fallback` default, pulled through `registry` when there is one. */
+export function resolveImage(registry: ImageRegistry | undefined, given: string | undefined, fallback: string): string {
+  return registry ? registry.rewrite(given ?? fallback) : given ?? fallback;
+}
