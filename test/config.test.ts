@@ -94,3 +94,19 @@ describe('the default app config file', () => {
     expect(buildDefaultApp(new App({ outdir: join(work, 'code') })).charts.map((c) => c.node.id)).toEqual(['wordpress', 'observability']);
   });
 });
+
+describe('EKS Pod Identity from a config file', () => {
+  test('the synth writes the associations beside the output folder, not in it', () => {
+    // Given a config that gives WordPress a role through Pod Identity
+    const file = configFile('pod-identity.yaml', 'platform: eks\neks:\n  wordpressRoleArn: arn:aws:iam::111122223333:role/shop\n  identityMode: pod-identity\n');
+    const root = mkdtempSync(join(work, 'pia-'));
+    // When the compiled app synthesizes into ROOT/dist
+    const result = spawnSync('node', [join(ROOT, 'lib/src/main.js'), '--config', file], { env: { ...process.env, CDK8S_OUTDIR: join(root, 'dist') }, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    // Then ROOT/pod-identity-associations.json lists it, and dist/ holds only manifests and the diagram
+    expect(JSON.parse(readFileSync(join(root, 'pod-identity-associations.json'), 'utf8'))).toEqual({
+      podIdentityAssociations: [{ namespace: 'wordpress', serviceAccount: 'wordpress', roleArn: 'arn:aws:iam::111122223333:role/shop' }],
+    });
+    expect(readdirSync(join(root, 'dist')).filter((f) => !/\.k8s\.yaml$/.test(f))).toEqual(['diagram.md']);
+  });
+});

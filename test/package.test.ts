@@ -55,6 +55,15 @@ describe('the npm package', () => {
     expect(objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'shop').spec.rules[0].host).toBe('shop.example.com');
   });
 
+  test('its validation engine, imported from the package, passes the consumer\'s output', () => {
+    // The engine ships its own Kubernetes definitions: no schema directory is given.
+    const script = "const v = require('cdk8s-wordpress-eks/validation'); const r = v.validateManifests(v.loadManifestFiles(['dist'])); "
+      + "console.log(JSON.stringify({ errors: r.errorCount, objects: r.objectCount })); process.exit(r.errorCount ? 1 : 0);";
+    const result = spawnSync('node', ['-e', script], { cwd: join(work, 'project'), encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ errors: 0, objects: objects.length });
+  });
+
   test('ships compiled JS and declarations only', () => {
     const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const files: string[] = JSON.parse(listing)[0].files.map((f: any) => f.path);
@@ -63,5 +72,6 @@ describe('the npm package', () => {
     expect(files).toContain('lib/charts/wordpress-chart.js');
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('dist/'))).toEqual([]);
+    expect(files).toContain('schemas/k8s/v1.28.0/_definitions.json.gz');
   });
 });

@@ -4,15 +4,19 @@ import { renderDiagram } from './diagram';
 import { KubeObject } from './manifest-types';
 import { renderKustomization } from './kustomization';
 import { LinearSynthApp } from '../synth/linear-synth-app';
+import { PodIdentityAssociations } from '../eks/iam/pod-identity-associations';
 
 /** File of the Mermaid diagram inside the output folder: Markdown, which kubectl ignores. */
 export const DIAGRAM_FILE = 'diagram.md';
 /** File of the kustomization, beside the output folder. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+/** File of the EKS Pod Identity associations, beside the output folder (never in it: kubectl would apply it). */
+export const POD_IDENTITY_FILE = 'pod-identity-associations.json';
 
 /**
- * Writes what `cdk8s synth` itself does not: a diagram of the output into the output folder, and a
- * kustomization beside it, from what `app.synth()` just wrote.
+ * Writes what `cdk8s synth` itself does not: a diagram of the output into the output folder, a
+ * kustomization beside it, and, when any workload uses EKS Pod Identity, the associations the
+ * cluster needs beside it too, from what `app.synth()` just wrote.
  */
 export function writeSynthExtras(app: LinearSynthApp): void {
   const outdir = resolve(app.outdir);
@@ -29,4 +33,6 @@ export function writeSynthExtras(app: LinearSynthApp): void {
   ].join('\n'));
   const manifests = app.manifests.map((manifest) => manifest.file).sort();
   writeFileSync(join(dirname(outdir), KUSTOMIZATION_FILE), renderKustomization(manifests.map((file) => `${basename(outdir)}/${file}`)));
+  const associations = PodIdentityAssociations.of(app);
+  if (associations.associations.length > 0) associations.writeTo(join(dirname(outdir), POD_IDENTITY_FILE));
 }

@@ -75,3 +75,43 @@ describe('options', () => {
     expect(report.findings.filter((f) => f.rule === 'schema.unserved-api').map((f) => f.kubernetesVersion)).toEqual(['1.28.0', '1.36.0']);
   });
 });
+
+describe('a schema URL with a local cache', () => {
+  test('downloads a missing version once, then works from the cache', async () => {
+    const { spawn } = await import('child_process');
+    const { mkdtempSync, existsSync, rmSync } = await import('fs');
+    const { tmpdir } = await import('os');
+    // Given a server (its own process: validation is synchronous) that serves the official definitions
+    const served: string[] = [];
+    const server = spawn('node', ['-e', [
+      "const http = require('http'), fs = require('fs'), path = require('path');",
+      `const root = ${JSON.stringify(SCHEMAS)};`,
+      "http.createServer((req, res) => { console.log('GET ' + req.url); const file = path.join(root, req.url);",
+      "  if (!file.startsWith(root) || !fs.existsSync(file)) { res.writeHead(404); return res.end(); }",
+      "  res.end(fs.readFileSync(file)); }).listen(0, '127.0.0.1', function () { console.log('PORT ' + this.address().port); });",
+    ].join('\n')]);
+    const port = await new Promise<number>((resolvePort) => server.stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.startsWith('PORT ')) resolvePort(Number(line.slice(5)));
+        if (line.startsWith('GET ')) served.push(line.slice(4));
+      }
+    }));
+    const cache = mkdtempSync(join(tmpdir(), 'schema-cache-'));
+    try {
+      const options: ValidationOptions = { schemaDir: cache, schemaUrlTemplate: `http://127.0.0.1:${port}/{version}/_definitions.json`, kubernetesVersions: ['1.31.0'] };
+      const objects = loadManifestFiles([join(FIXTURES, 'broken/schema-unknown-field.yaml')]);
+      // When a version missing from the cache is asked for, twice
+      const first = validateManifests(objects, options);
+      const second = validateManifests(objects, options);
+      // Then it was downloaded once into the cache and both runs judge alike
+      expect(existsSync(join(cache, 'v1.31.0/_definitions.json'))).toBe(true);
+      expect(first.findings.map((f) => f.rule)).toContain('schema.unknown-field');
+      expect(second.findings).toEqual(first.findings);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(served).toEqual(['/v1.31.0/_definitions.json']);
+    } finally {
+      server.kill();
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});
