@@ -2,6 +2,7 @@
 import { formatReport } from './report';
 import { loadManifestFiles } from './load';
 import { RULES_BY_ID } from './rules';
+import { defaultValidatorCacheDir } from './schema';
 import { Severity, ValidationOptions } from './types';
 import { validateManifests } from './validate';
 
@@ -20,6 +21,8 @@ options:
   --crd FILE            a CustomResourceDefinition whose schema validates its custom resources (repeatable)
   --external REF        an object managed elsewhere, Kind/namespace/name (repeatable)
   --rule ID=LEVEL       error, warning or off for one rule (repeatable)
+  --no-validator-cache  compile the schemas in this process only (default: keep compiled validators in
+                        ~/.cache/cdk8s-wordpress-eks/validators, which makes later runs fast)
 
 exit status: 0 clean (warnings allowed), 1 error-level findings, 2 usage error`;
 
@@ -38,6 +41,7 @@ function parse(argv: string[]): Parsed {
   let schemaUrl: string | undefined;
   let cacheDir: string | undefined;
   let strict = false;
+  let validatorCache = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -60,6 +64,7 @@ function parse(argv: string[]): Parsed {
         break;
       }
       case '--strict': strict = true; break;
+      case '--no-validator-cache': validatorCache = false; break;
       case '--crd': crdFiles.push(value()); break;
       case '--external': {
         const ref = value();
@@ -88,7 +93,10 @@ function parse(argv: string[]): Parsed {
   return {
     format,
     paths,
-    options: { kubernetesVersions: versions, schemaDir: dir, schemaUrlTemplate: schemaUrl, strict, crds, external, rules } as ValidationOptions,
+    options: {
+      kubernetesVersions: versions, schemaDir: dir, schemaUrlTemplate: schemaUrl, strict, crds, external, rules,
+      validatorCacheDir: validatorCache ? defaultValidatorCacheDir() : undefined,
+    } as ValidationOptions,
   };
 }
 

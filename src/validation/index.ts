@@ -6,7 +6,7 @@ export { RULES } from './rules';
 export type { Rule } from './rules';
 export { podSecurityViolations } from './pod-security';
 export type { PodSecurityLevel, PodSecurityViolation } from './pod-security';
-export { bundledSchemaDir } from './schema';
+export { bundledSchemaDir, defaultValidatorCacheDir } from './schema';
 export type { Finding, ManifestSource, ObjectRef, Severity, SkippedObject, ValidationOptions, ValidationReport } from './types';
 export { WordPressEksValidation } from './plugin';
 export type { ValidationPluginProperties } from './plugin';

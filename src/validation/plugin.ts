@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { parseManifest } from './load';
 import { Severity } from './types';
 import { validateManifests } from './validate';
+import { defaultValidatorCacheDir } from './schema';
 
 /** Properties of the plugin, from `validations[].properties` in cdk8s.yaml. */
 export interface ValidationPluginProperties {
@@ -15,6 +16,8 @@ export interface ValidationPluginProperties {
   readonly external?: string[];
   /** Unknown kinds are errors. @default false */
   readonly strict?: boolean;
+  /** Keep compiled validators between synths. @default true (in ~/.cache/cdk8s-wordpress-eks/validators) */
+  readonly validatorCache?: boolean;
 }
 
 /** The parts of cdk8s-cli's ValidationContext the plugin uses (cdk8s-cli stays a dev dependency). */
@@ -37,7 +40,8 @@ export class WordPressEksValidation {
 
   public async validate(context: ValidationContextLike): Promise<void> {
     const sources = context.manifests.map((file) => ({ file, objects: parseManifest(readFileSync(file, 'utf8'), file) }));
-    const report = validateManifests(sources, this.properties);
+    const { validatorCache, ...options } = this.properties;
+    const report = validateManifests(sources, { ...options, validatorCacheDir: validatorCache === false ? undefined : defaultValidatorCacheDir() });
     const byRule = new Map<string, typeof report.findings>();
     for (const finding of report.findings) {
       if (finding.severity === 'warning') {

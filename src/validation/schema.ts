@@ -1,5 +1,6 @@
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { gunzipSync } from 'zlib';
 import type Ajv from 'ajv';
@@ -14,6 +15,8 @@ export interface SchemaSource {
   readonly dir: string;
   /** URL template with `{version}` (e.g. `v1.30.0`) to download missing versions into `dir`. @default - offline */
   readonly urlTemplate?: string;
+  /** Where compiled validators are kept between processes. @default - none: compile in every process */
+  readonly cacheDir?: string;
 }
 
 /** The definitions this package ships (Kubernetes 1.28.0 and 1.36.0), found beside the compiled or source files. */
@@ -27,30 +30,37 @@ export function bundledSchemaDir(): string {
   throw new Error('The bundled Kubernetes definitions (schemas/k8s) are missing from this installation.');
 }
 
+/** The per-user cache of compiled validators the CLI and the cdk8s plugin use. */
+export function defaultValidatorCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || join(process.env.HOME || '.', '.cache');
+  return join(base, 'cdk8s-wordpress-eks', 'validators');
+}
+
 /** Versions present in a schema directory, oldest first. */
 export function availableVersions(dir: string): string[] {
   return readdirSync(dir).filter((d) => /^v\d+\.\d+\.\d+$/.test(d)).map((d) => d.slice(1))
     .sort((a, b) => a.split('.').map(Number).reduce((c, n, i) => c || n - Number(b.split('.')[i]), 0));
 }
 
-interface CompiledVersion {
-  readonly ajv: Ajv;
-  readonly byGroupVersionKind: Map<string, string>;
-  readonly compiled: Map<string, ValidateFunction>;
-}
+const loaded = new Map<string, VersionValidators>();
 
-const loaded = new Map<string, CompiledVersion>();
-
-function readDefinitions(source: SchemaSource, version: string): Record<string, any> {
-  const base = join(source.dir, `v${version}`);
-  const plain = join(base, '_definitions.json');
+/** The definitions file as stored (JSON, or gzipped JSON), downloading it first when a URL is given. */
+function readRawDefinitions(source: SchemaSource, version: string): Buffer {
+  const plain = join(source.dir, `v${version}`, '_definitions.json');
   const gzipped = `${plain}.gz`;
   if (!existsSync(plain) && !existsSync(gzipped) && source.urlTemplate) {
     download(source.urlTemplate.replace('{version}', `v${version}`), plain);
   }
-  if (existsSync(plain)) return JSON.parse(readFileSync(plain, 'utf8')).definitions;
-  if (existsSync(gzipped)) return JSON.parse(gunzipSync(readFileSync(gzipped)).toString('utf8')).definitions;
+  if (existsSync(plain)) return readFileSync(plain);
+  if (existsSync(gzipped)) return readFileSync(gzipped);
   throw new Error(`No Kubernetes definitions for ${version} in ${source.dir} (expected v${version}/_definitions.json)`);
+}
+
+function readDefinitions(source: SchemaSource, version: string): Record<string, any> {
+  const raw = readRawDefinitions(source, version);
+  // gzip magic number
+  const text = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return JSON.parse(text).definitions;
 }
 
 /** Downloads once into the cache; a child process keeps the validation API synchronous. */
@@ -61,27 +71,123 @@ function download(url: string, file: string): void {
   execFileSync(process.execPath, ['-e', script, url, file], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-function load(source: SchemaSource, version: string): CompiledVersion {
+function load(source: SchemaSource, version: string): VersionValidators {
   const key = `${resolve(source.dir)}@${version}`;
-  let compiled = loaded.get(key);
-  if (!compiled) {
-    const definitions = readDefinitions(source, version);
-    const byGroupVersionKind = new Map<string, string>();
-    for (const [name, definition] of Object.entries(definitions)) {
-      // Strict, as `kubeconform -strict`: a field the schema does not name is an error.
-      if (definition.properties && definition.additionalProperties === undefined) definition.additionalProperties = false;
-      for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) {
-        byGroupVersionKind.set(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version}/${gvk.kind}`, name);
+  let validators = loaded.get(key);
+  if (!validators) {
+    validators = new VersionValidators(source, version, source.cacheDir);
+    loaded.set(key, validators);
+  }
+  return validators;
+}
+
+/** Bumped whenever the way definitions are prepared (strictness) changes, so old caches are ignored. */
+const PREPARATION = 'strict-1';
+
+/**
+ * The validators of one Kubernetes version. Compiling a definition with ajv is the slow part of a
+ * validation (most of a second for a typical app), so each compiled validator is also kept on disk
+ * as ajv standalone code, keyed by a hash of the definitions file: later processes load it instead.
+ */
+class VersionValidators {
+  private definitions?: Record<string, any>;
+  private ajv?: Ajv;
+  private gvkMap?: Map<string, string>;
+  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly cache?: string;
+
+  constructor(private readonly source: SchemaSource, private readonly version: string, cacheRoot?: string) {
+    if (cacheRoot) {
+      const hash = createHash('sha256').update(readRawDefinitions(source, version)).update(PREPARATION)
+        .update(require('ajv/package.json').version).digest('hex').slice(0, 20);
+      this.cache = join(cacheRoot, hash);
+    }
+  }
+
+  /** `group/version/Kind` -> definition name. */
+  public get byGroupVersionKind(): Map<string, string> {
+    if (!this.gvkMap) {
+      const cached = this.readCache('gvk.json');
+      this.gvkMap = cached ? new Map(JSON.parse(cached)) : groupVersionKinds(this.prepared());
+      if (!cached) this.writeCache('gvk.json', JSON.stringify([...this.gvkMap]));
+    }
+    return this.gvkMap;
+  }
+
+  /** The validator of one definition. */
+  public validator(definition: string): ValidateFunction {
+    let validate = this.compiled.get(definition);
+    if (validate) return validate;
+    const file = `${definition}.js`;
+    const cached = this.readCache(file);
+    if (cached) {
+      const module = { exports: {} as any };
+      // The standalone code requires ajv's runtime helpers: resolve them from this package.
+      new Function('require', 'module', 'exports', cached)(require, module, module.exports);
+      validate = (module.exports.default ?? module.exports) as ValidateFunction;
+    } else {
+      validate = this.compiler().getSchema(`k8s#/definitions/${definition}`)!;
+      if (this.cache) {
+        const standalone = require('ajv/dist/standalone').default as (ajv: Ajv, fn: ValidateFunction) => string;
+        this.writeCache(file, standalone(this.compiler(), validate));
       }
     }
-    // ajv is loaded only when a schema is checked, so a plain synth never pays for it.
-    const AjvClass = require('ajv').default as typeof Ajv;
-    const ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: false });
-    ajv.addSchema({ $id: 'k8s', definitions });
-    compiled = { ajv, byGroupVersionKind, compiled: new Map() };
-    loaded.set(key, compiled);
+    this.compiled.set(definition, validate);
+    return validate;
   }
-  return compiled;
+
+  private prepared(): Record<string, any> {
+    if (!this.definitions) {
+      this.definitions = readDefinitions(this.source, this.version);
+      for (const definition of Object.values(this.definitions)) {
+        // Strict, as `kubeconform -strict`: a field the schema does not name is an error.
+        if (definition.properties && definition.additionalProperties === undefined) definition.additionalProperties = false;
+      }
+    }
+    return this.definitions;
+  }
+
+  private compiler(): Ajv {
+    if (!this.ajv) {
+      // ajv is loaded only when a schema is compiled, so a plain synth never pays for it.
+      const AjvClass = require('ajv').default as typeof Ajv;
+      this.ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: false, code: { source: Boolean(this.cache) } });
+      this.ajv.addSchema({ $id: 'k8s', definitions: this.prepared() });
+    }
+    return this.ajv;
+  }
+
+  private readCache(file: string): string | undefined {
+    if (!this.cache) return undefined;
+    try {
+      return readFileSync(join(this.cache, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Written to a temporary name first, so a concurrent reader never sees half a file. */
+  private writeCache(file: string, text: string): void {
+    if (!this.cache) return;
+    try {
+      mkdirSync(this.cache, { recursive: true });
+      const temporary = join(this.cache, `.${file}.${process.pid}`);
+      writeFileSync(temporary, text);
+      renameSync(temporary, join(this.cache, file));
+    } catch {
+      // A read-only home or a full disk only costs speed.
+    }
+  }
+}
+
+function groupVersionKinds(definitions: Record<string, any>): Map<string, string> {
+  const byGroupVersionKind = new Map<string, string>();
+  for (const [name, definition] of Object.entries(definitions)) {
+    for (const gvk of definition['x-kubernetes-group-version-kind'] ?? []) {
+      byGroupVersionKind.set(`${gvk.group ? `${gvk.group}/` : ''}${gvk.version}/${gvk.kind}`, name);
+    }
+  }
+  return byGroupVersionKind;
 }
 
 /** The API server decodes an explicit null as an absent field. */
@@ -114,7 +220,7 @@ export function crdValidators(crds: any[]): Map<string, ValidateFunction> {
 /** Checks every object against each version's definitions; custom resources against their CRDs. */
 export function checkSchemas(objects: LocatedObject[], versions: string[], source: SchemaSource, crds: Map<string, ValidateFunction>,
   strict: boolean, sink: FindingSink, skipped: SkippedObject[]): void {
-  const compiledVersions = versions.map((version) => ({ version, compiled: load(source, version) }));
+  const compiledVersions = versions.map((version) => ({ version, validators: load(source, version) }));
   for (const { object, file } of objects) {
     const gvk = `${object.apiVersion}/${object.kind}`;
     const crd = crds.get(gvk);
@@ -122,24 +228,19 @@ export function checkSchemas(objects: LocatedObject[], versions: string[], sourc
       report(crd, object, file, undefined, sink);
       continue;
     }
-    const served = compiledVersions.some(({ compiled }) => compiled.byGroupVersionKind.has(gvk));
+    const served = compiledVersions.some(({ validators }) => validators.byGroupVersionKind.has(gvk));
     if (!served && !isBuiltInGroup(gvk)) {
       if (strict) sink.add('schema.unknown-kind', object, 'kind', `${gvk} has no schema: no built-in kind and no CRD supplied`, file);
       else skipped.push({ ...(file ? { file } : {}), apiVersion: object.apiVersion, kind: object.kind, name: object.metadata?.name, reason: 'custom resource without a CRD schema' });
       continue;
     }
-    for (const { version, compiled } of compiledVersions) {
-      const definition = compiled.byGroupVersionKind.get(gvk);
+    for (const { version, validators } of compiledVersions) {
+      const definition = validators.byGroupVersionKind.get(gvk);
       if (!definition) {
         sink.add('schema.unserved-api', object, 'apiVersion', `${object.apiVersion} ${object.kind} is not served by Kubernetes ${version}`, file, version);
         continue;
       }
-      let validate = compiled.compiled.get(definition);
-      if (!validate) {
-        validate = compiled.ajv.getSchema(`k8s#/definitions/${definition}`)!;
-        compiled.compiled.set(definition, validate);
-      }
-      report(validate, object, file, version, sink);
+      report(validators.validator(definition), object, file, version, sink);
     }
   }
 }

@@ -63,6 +63,8 @@ export interface ValidationOptions {
   readonly schemaDir?: string;
   /** URL template (`{version}` = `vX.Y.Z`) to download versions missing from `schemaDir` once, as a cache. @default - offline */
   readonly schemaUrlTemplate?: string;
+  /** Directory where compiled validators are kept between processes (see `defaultValidatorCacheDir`). @default - none: compiled in every process */
+  readonly validatorCacheDir?: string;
   /** Unknown kinds (custom resources without a CRD) are errors instead of skipped. @default false */
   readonly strict?: boolean;
   /** CustomResourceDefinitions whose schemas validate custom resources (those in the input count too). @default - none */

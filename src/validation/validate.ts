@@ -18,7 +18,11 @@ export function validateManifests(input: ManifestSource[], options: ValidationOp
   const valid = objects.filter((o) => !notObjects.includes(o));
 
   const dir = options.schemaDir ?? bundledSchemaDir();
-  const source: SchemaSource = { dir, ...(options.schemaUrlTemplate ? { urlTemplate: options.schemaUrlTemplate } : {}) };
+  const source: SchemaSource = {
+    dir,
+    ...(options.schemaUrlTemplate ? { urlTemplate: options.schemaUrlTemplate } : {}),
+    ...(options.validatorCacheDir ? { cacheDir: options.validatorCacheDir } : {}),
+  };
   const versions = options.kubernetesVersions ?? defaultVersions(dir);
   if (versions.length === 0) throw new Error(`No Kubernetes definitions found in ${dir}`);
   const crds = [...(options.crds ?? []), ...valid.filter(({ object }) => object.kind === 'CustomResourceDefinition').map(({ object }) => object)];

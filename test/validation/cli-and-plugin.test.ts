@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { RULES } from '../../src/validation';
@@ -94,5 +94,25 @@ describe('docs/validation.md', () => {
     const flags = [...readFileSync(join(ROOT, 'src/validation/cli.ts'), 'utf8').matchAll(/case '(--[a-z0-9-]+)'/g)].map((m) => m[1]).filter((f) => f !== '--help');
     expect(flags.length).toBeGreaterThan(8);
     for (const flag of flags) expect(doc).toContain(`\`${flag}`);
+  });
+});
+
+describe('the compiled-validator cache', () => {
+  test('a warm cache gives exactly the findings of a cold compile', () => {
+    // Given an empty cache directory
+    const cache = mkdtempSync(join(tmpdir(), 'validators-'));
+    try {
+      const run = () => spawnSync('node', [CLI, '--format', 'json', '--strict', BROKEN], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache } });
+      // When the whole broken corpus is validated by a process that compiles, then by one that reads the cache
+      const cold = run();
+      const warm = run();
+      // Then the cache holds the compiled definitions and both reports are identical
+      expect(readdirSync(join(cache, 'cdk8s-wordpress-eks', 'validators')).length).toBe(2);
+      expect(JSON.parse(cold.stdout).errorCount).toBeGreaterThan(25);
+      expect(warm.stdout).toEqual(cold.stdout);
+      expect(spawnSync('node', [CLI, '--format', 'json', '--strict', '--no-validator-cache', BROKEN], { encoding: 'utf8' }).stdout).toEqual(cold.stdout);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });
