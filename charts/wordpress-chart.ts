@@ -92,14 +92,14 @@ export class WordPressChart extends Chart {
     this.mysql = new MySql(this, 'mysql', {
       name: `${release}-mysql`,
       ...props.mysql,
-      image: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image),
+      image: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image, 'mysql.image'),
       credentials,
       labels,
     });
     this.wordpress = new WordPress(this, 'wordpress', {
       name: release,
       ...props.wordpress,
-      image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image),
+      image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image, 'wordpress.image'),
       database: this.mysql,
       credentials,
       labels,

@@ -19,7 +19,7 @@ export interface GeneratedCredentialsOptions {
   readonly databaseName?: string;
   /** MySQL user WordPress connects as. @default 'wordpress' */
   readonly username?: string;
-  /** Image with `sh` and `curl` that runs the generator. @default 'curlimages/curl:8.20.0' */
+  /** Image with `sh` and `curl` that runs the generator. @default 'curlimages/curl:8.20.0@sha256:b3f1fb2a51d923260350d21b8654bbc607164a987e2f7c84a0ac199a67df812a' */
   readonly image?: string;
 }
 

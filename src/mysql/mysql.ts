@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
 import { CONFIG_HASH_ANNOTATION } from '../common/annotations';
-import { checkDnsLabel, checkImage, checkInteger } from '../common/checks';
+import { checkDnsLabel, checkInteger } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { contentHash } from '../common/content-hash';
 import { ResourceBudget } from '../common/resource-budget';
@@ -10,7 +10,7 @@ import { ComputeResources, ResolvedComputeResources, resolveResources, toResourc
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
 import { BoundCredentials } from '../credentials/credentials';
 import { DATABASE_SECRET_KEYS } from '../credentials/secret-keys';
-import { MYSQL } from '../images';
+import { checkMySqlImage, MYSQL } from '../images';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { MySqlOptionValue, renderMySqlConfig } from './mysql-config';
 
@@ -34,7 +34,7 @@ export interface MySqlStorage extends ClaimStorage {
 export interface MySqlOptions {
   /** Base name of the objects; the client Service has exactly this name. @default 'mysql' */
   readonly name?: string;
-  /** Pinned MySQL 8.4 image. @default 'mysql:8.4.11' */
+  /** Official MySQL 8.4 image, with a tag (digest optional), from Docker Hub or a mirror. @default 'mysql:8.4.11@sha256:85b9bf2e29cf836ecb8c2a15a935d4ba0c606631dff1dd79531a11983c638f2a' */
   readonly image?: string;
   /** Data volume. @default - 20Gi from the default StorageClass */
   readonly storage?: MySqlStorage;
@@ -89,7 +89,7 @@ export class MySql extends Construct implements DatabaseEndpoint {
   constructor(scope: Construct, id: string, props: MySqlProps) {
     super(scope, id);
     const name = checkDnsLabel('mysql.name', props.name ?? 'mysql', 52);
-    const image = checkImage('mysql.image', props.image ?? MYSQL.image);
+    const image = checkMySqlImage('mysql.image', props.image ?? MYSQL.image);
     const claim = checkedClaimSpec('mysql.storage', props.storage, '20Gi', 'ReadWriteOnce');
     const grace = checkInteger('mysql.terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? 120, 30, 3600);
     const resources = resolveResources('mysql.resources', props.resources, DEFAULT_RESOURCES);

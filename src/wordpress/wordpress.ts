@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
-import { checkDnsLabel, checkImage, checkInteger, checkOneOf } from '../common/checks';
+import { checkDnsLabel, checkInteger, checkOneOf } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
 import { InvalidPropError } from '../common/errors';
@@ -10,7 +10,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { BoundCredentials } from '../credentials/credentials';
 import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
 import { DatabaseEndpoint } from '../mysql/mysql';
-import { WORDPRESS } from '../images';
+import { checkWordPressImage, WORDPRESS } from '../images';
 import { IWorkloadIdentity } from '../identity/workload-identity';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 
@@ -37,7 +37,7 @@ export interface WordPressAutoscaling {
 export interface WordPressOptions {
   /** Name of the Deployment and Service. @default 'wordpress' */
   readonly name?: string;
-  /** Pinned WordPress Apache image. @default 'wordpress:7.1.1-php8.3-apache' */
+  /** Official WordPress Apache image, with a tag (digest optional), from Docker Hub or a mirror. @default 'wordpress:7.1.1-php8.3-apache@sha256:eb039176b52f169c169b04d788a997646698432d69f7ef5252d9de96465b82d4' */
   readonly image?: string;
   /** Number of pods; more than one needs ReadWriteMany storage. @default 1 */
   readonly replicas?: number;
@@ -93,7 +93,7 @@ export class WordPress extends Construct {
   constructor(scope: Construct, id: string, props: WordPressProps) {
     super(scope, id);
     const name = checkDnsLabel('wordpress.name', props.name ?? 'wordpress', 52);
-    const image = checkImage('wordpress.image', props.image ?? WORDPRESS.image);
+    const image = checkWordPressImage('wordpress.image', props.image ?? WORDPRESS.image);
     const replicas = checkInteger('wordpress.replicas', props.replicas ?? 1, 1, 100);
     const accessMode = checkOneOf('wordpress.storage.accessMode', props.storage?.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteMany']);
     if (accessMode === 'ReadWriteOnce' && replicas > 1) {

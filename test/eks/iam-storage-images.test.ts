@@ -102,7 +102,6 @@ describe('ImageRegistry', () => {
     ['mysql:8.4.11', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/mysql:8.4.11'],
     ['curlimages/curl:8.20.0', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/curlimages/curl:8.20.0'],
     ['docker.io/library/wordpress:7.1.1-php8.3-apache', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/wordpress:7.1.1-php8.3-apache'],
-    ['quay.io/prometheus/node-exporter:v1.9.1', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/prometheus/node-exporter:v1.9.1'],
   ])('maps %s', (image, expected) => {
     expect(ecr.rewrite(image)).toBe(expected);
   });
@@ -113,16 +112,16 @@ describe('ImageRegistry', () => {
       .toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/aws-observability/aws-for-fluent-bit:3.4.8');
     expect(registry.rewrite('mysql:8.4.11')).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/mysql:8.4.11');
     expect(() => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'hub', upstreamPrefixes: { quay: 'q' } }))
-      .toThrow('Invalid imageRegistry.upstreamPrefixes.quay: "quay". Allowed: a registry host');
+      .toThrow('Invalid imageRegistry.upstreamPrefixes.quay: "quay". Allowed: a registry host an ECR pull-through rule can serve');
   });
 
   test.each([
-    [() => ImageRegistry.ecrPullThroughCache({ account: '1234', region: 'eu-west-1', prefix: 'x' }), 'Invalid imageRegistry.account: "1234". Allowed: a 12-digit AWS account id'],
-    [() => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'europe', prefix: 'x' }), 'Invalid imageRegistry.region: "europe"'],
-    [() => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'Docker_Hub/' }), 'Invalid imageRegistry.prefix: "Docker_Hub/"'],
-    [() => ImageRegistry.prefix('mirror'), 'Invalid imageRegistry.prefix: "mirror". Allowed: a registry host with a dot or a port'],
-    [() => ecr.rewrite('mysql'), 'Invalid image: "mysql"'],
-  ])('rejects bad input %#', (build, message) => {
+    ['a short account', () => ImageRegistry.ecrPullThroughCache({ account: '1234', region: 'eu-west-1', prefix: 'x' }), 'Invalid imageRegistry.account: "1234". Allowed: a 12-digit AWS account id'],
+    ['an unknown region', () => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'europe', prefix: 'x' }), 'Invalid imageRegistry.region: "europe"'],
+    ['an upper-case prefix', () => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'Docker_Hub/' }), 'Invalid imageRegistry.prefix: "Docker_Hub/"'],
+    ['a mirror without a host', () => ImageRegistry.prefix('mirror'), 'Invalid imageRegistry.prefix: "mirror". Allowed: a registry host with a dot or a port'],
+    ['an untagged image', () => ecr.rewrite('mysql'), 'Invalid image: "mysql"'],
+  ])('rejects %s', (_case, build, message) => {
     expect(build).toThrow(message);
   });
 });

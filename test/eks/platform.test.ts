@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { WordPressChart, WordPressChartProps } from '../../charts/wordpress-chart';
 import { ImageRegistry } from '../../src/eks/images/image-registry';
+import { CURL, MYSQL, WORDPRESS } from '../../src/images';
 import { WorkloadIdentity } from '../../src/eks/iam/workload-identity';
 import { Platform } from '../../src/eks/platform';
 import { all, find, Manifest } from '../helpers';
@@ -56,9 +57,9 @@ describe('Platform.eks', () => {
     const registry = ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'hub' });
     const images = synth({ imageRegistry: registry }).flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
     expect(images.sort()).toEqual([
-      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/curlimages/curl:8.20.0',
-      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/mysql:8.4.11',
-      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/wordpress:7.1.1-php8.3-apache',
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/${CURL.image}`,
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/${MYSQL.image}`,
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/${WORDPRESS.image}`,
     ]);
   });
 });

@@ -6,7 +6,7 @@ import { NodeAgent, NodeAgentPlacement } from '../node-agent';
 
 /** What a user chooses about node-exporter. */
 export interface NodeExporterOptions extends NodeAgentPlacement {
-  /** Pinned image. @default 'quay.io/prometheus/node-exporter:v1.9.1' */
+  /** Pinned image. @default 'quay.io/prometheus/node-exporter:v1.9.1@sha256:d00a542e409ee618a4edc67da14dd48c5da66726bbd5537ab2af9c1dfc442c8a' */
   readonly image?: string;
 }
 
