@@ -9,6 +9,7 @@ import { checkDnsLabel } from '../src/common/checks';
 import { InvalidPropError } from '../src/common/errors';
 import { StandardLabels } from '../src/common/labels';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
+import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
 import { AWS_FOR_FLUENT_BIT, CLOUDWATCH_AGENT, FLUENT_BIT, NODE_EXPORTER } from '../src/agents/agent-images';
 
 /** The EKS agents' cluster. */
@@ -45,7 +46,9 @@ export class ObservabilityChart extends Chart {
       throw new InvalidPropError('eks', props.eks, "{ clusterName, region } with platform 'eks'");
     }
     const namespace = checkDnsLabel('namespace', props.namespace ?? (platform === 'eks' ? 'amazon-cloudwatch' : 'observability'));
+    checkIdFree(scope, id, 'id');
     super(scope, id, { namespace, disableResourceNameHashes: true });
+    guardAgainstObjectClashes(this);
     const partOf = checkDnsLabel('partOf', props.partOf ?? 'observability');
     const labels = new StandardLabels({ name: 'observability', instance: id, component: 'agents', partOf });
     new AgentNamespace(this, 'namespace', { name: namespace, labels: labels.withComponent('namespace').all });
