@@ -24,6 +24,8 @@ export interface LogAgentProps extends LogAgentOptions {
   readonly namespace: string;
   /** Name of the DaemonSet. @default 'fluent-bit' */
   readonly name?: string;
+  /** Where these options sit in the props the user wrote, for error messages. @default - the name */
+  readonly propPath?: string;
 }
 
 const STATE_DIR = '/var/fluent-bit/state';
