@@ -9,7 +9,7 @@ import { k8s } from '../common/k8s';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
 import { UnixIdentity } from '../common/security-context';
-import { IWorkloadIdentity } from '../identity/workload-identity';
+import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { NodeSelection } from './node-selection';
 import { Tolerations } from './tolerations';

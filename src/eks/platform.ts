@@ -4,7 +4,7 @@ import { k8s } from '../common/k8s';
 import { StandardLabels } from '../common/labels';
 import { IngressOptions } from '../exposure/wordpress-ingress';
 import { LoadBalancerOptions } from '../exposure/load-balancer-service';
-import { IWorkloadIdentity } from '../identity/workload-identity';
+import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { MySqlOptions } from '../mysql/mysql';
 import { WordPressOptions } from '../wordpress/wordpress';
 import { checkClusterName, checkRegion } from './aws-values';

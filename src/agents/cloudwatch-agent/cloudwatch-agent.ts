@@ -3,7 +3,7 @@ import { k8s } from '../../common/k8s';
 import { StandardLabels } from '../../common/labels';
 import { checkInteger } from '../../common/checks';
 import { checkClusterName, checkRegion } from '../../eks/aws-values';
-import { IWorkloadIdentity } from '../../identity/workload-identity';
+import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
 import { CLOUDWATCH_AGENT } from '../agent-images';
 import { NodeAgent, NodeAgentPlacement } from '../node-agent';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../../common/k8s';
 import { StandardLabels } from '../../common/labels';
-import { IWorkloadIdentity } from '../../identity/workload-identity';
+import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
 import { AWS_FOR_FLUENT_BIT, FLUENT_BIT } from '../agent-images';
 import { NodeAgent, NodeAgentPlacement } from '../node-agent';
 import { LogOutput, section } from './log-output';
