@@ -115,12 +115,15 @@ test('LinearSynthApp guards plain charts on its own', () => {
   expect(error).toContain('Charts "a" and "b" both emit Namespace team:');
 });
 
-test('the check is registered once on the root, however many charts ask', () => {
-  // Given a fleet of many sites, when it is built, then the root carries one validation (one pass over the objects)
-  const app = new LinearSynthApp();
-  new WordPressFleet(app, { sites: Array.from({ length: 20 }, (_, i) => site([`site${i}.example.com`])) });
-  new ObservabilityChart(app, 'observability');
-  expect((app.node as any)._validations).toHaveLength(1);
+test('the check runs once per synth, however many charts ask for it', () => {
+  // Given a LinearSynthApp, a fleet and two more charts, all of which register the check, and one clash
+  const { error } = synthesize((outdir) => new LinearSynthApp({ outdir }), (app) => {
+    new WordPressFleet(app, { sites: Array.from({ length: 20 }, (_, i) => site([`site${i}.example.com`])) });
+    new ObservabilityChart(app, 'observability');
+    new WordPressChart(app, 'copy', { namespace: 'site3', releaseName: 'copy' });
+  });
+  // Then the clash is reported once: one validation, one pass over the objects
+  expect(error!.split('both emit Namespace site3').length - 1).toBe(1);
 });
 
 describe('a chart id equal to a fleet site name', () => {
@@ -134,7 +137,7 @@ describe('a chart id equal to a fleet site name', () => {
   test.each([
     ['WordPressChart', (app: App) => new WordPressChart(app, 'grocer', { namespace: 'shop', releaseName: 'shop' })],
     ['ObservabilityChart', (app: App) => new ObservabilityChart(app, 'grocer')],
-  ])('after the fleet, a %s names the id in the way', (_kind, build) => {
+  ])('after the fleet, %s names the id in the way', (_kind, build) => {
     const app = new App();
     new WordPressFleet(app, { sites: [site(['grocer.example.com'])] });
     expect(() => build(app)).toThrow('Invalid id: "grocer". Allowed: a name no other construct directly under the app has: "grocer" already exists');
