@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../src/common/k8s';
-import { checkDnsLabel } from '../src/common/checks';
+import { checkDnsLabel, checkNamespace } from '../src/common/checks';
 import { markClusterScoped } from '../src/common/cluster-scoped';
 import { StandardLabels } from '../src/common/labels';
 import { ResourceBudget } from '../src/common/resource-budget';
@@ -14,6 +14,7 @@ import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
 import { MYSQL, WORDPRESS } from '../src/images';
+import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
 
 /** Props of {@link WordPressChart}. */
 export interface WordPressChartProps {
@@ -61,8 +62,10 @@ export class WordPressChart extends Chart {
   constructor(scope: Construct, id: string, chartProps: WordPressChartProps = {}) {
     const platform = chartProps.platform ?? Platform.generic();
     const props = { ...chartProps, ...platform.shape(chartProps) };
-    const namespace = checkDnsLabel('namespace', props.namespace ?? 'wordpress');
+    const namespace = checkNamespace('namespace', props.namespace ?? 'wordpress');
+    checkIdFree(scope, id, 'id');
     super(scope, id, { namespace, disableResourceNameHashes: true });
+    guardAgainstObjectClashes(this);
     const release = checkDnsLabel('releaseName', props.releaseName ?? 'wordpress', 40);
     const partOf = checkDnsLabel('partOf', props.partOf ?? 'wordpress');
     const labels = new StandardLabels({ name: 'wordpress', instance: release, component: 'site', partOf });

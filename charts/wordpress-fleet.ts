@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkInteger, checkOneOf } from '../src/common/checks';
+import { checkDnsLabel, checkInteger, checkNamespace, checkOneOf } from '../src/common/checks';
 import { InvalidPropError } from '../src/common/errors';
 import { ComputeResources } from '../src/common/resources';
 import { IngressOptions } from '../src/exposure/wordpress-ingress';
@@ -8,6 +8,7 @@ import { WordPressChart } from './wordpress-chart';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { AlbIngressOptions, albIngress } from '../src/eks/load-balancing/alb-ingress';
 import { Platform } from '../src/eks/platform';
+import { checkIdFree } from '../src/synth/object-clashes';
 
 /** Size presets of a fleet site. */
 export type SiteSize = 'small' | 'medium' | 'large';
@@ -113,6 +114,7 @@ export class WordPressFleet {
     const ordered = [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
     ordered.forEach((site, index) => {
       const prop = `sites[${props.sites.indexOf(site)}]`;
+      checkIdFree(scope, site.name, `${prop}.name`);
       const size = SIZES[checkOneOf(`${prop}.size`, site.size ?? 'small', ['small', 'medium', 'large'])];
       const replicas = checkInteger(`${prop}.replicas`, site.replicas ?? 1, 1, 100);
       if (replicas > 1 && !site.contentStorageClassName) {
@@ -171,7 +173,7 @@ function checkUnique(sites: FleetSite[]): void {
   const names = new Map<string, number>();
   const hosts = new Map<string, string>();
   sites.forEach((site, index) => {
-    checkDnsLabel(`sites[${index}].name`, site.name, 40);
+    checkNamespace(`sites[${index}].name`, checkDnsLabel(`sites[${index}].name`, site.name, 40));
     if (names.has(site.name)) {
       throw new InvalidPropError(`sites[${index}].name`, site.name, `a name no other site has (sites[${names.get(site.name)}] is also "${site.name}")`);
     }

@@ -3,6 +3,7 @@ import { ObservabilityChart } from '../charts/observability-chart';
 import { WordPressChart } from '../charts/wordpress-chart';
 import * as agentImages from '../src/agents/agent-images';
 import { ImageRegistry } from '../src/eks/images/image-registry';
+import { Platform } from '../src/eks/platform';
 import * as images from '../src/images';
 import { checkMySqlImage, checkWordPressImage, ImageFacts, parseImage } from '../src/images';
 import { isPinned } from '../src/validation/policy';
@@ -180,7 +181,7 @@ describe('ECR pull-through rules', () => {
 
   test('the EKS agents without an ECR Public rule fail the synth, naming the agent image', () => {
     // Given the EKS agents (ECR Public images) and a cache with only the Docker Hub rule
-    const build = () => new ObservabilityChart(Testing.app(), 'obs', { platform: 'eks', eks: { clusterName: 'prod', region: 'eu-west-1' }, imageRegistry: hubOnly });
+    const build = () => new ObservabilityChart(Testing.app(), 'obs', { platform: Platform.eks({ clusterName: 'prod', region: 'eu-west-1' }), imageRegistry: hubOnly });
     // Then the synth stops at the first image with no rule
     expect(build).toThrow(`"${agentImages.AWS_FOR_FLUENT_BIT.image}". Allowed: an image whose registry has a pull-through rule; public.ecr.aws has none`);
   });

@@ -24,12 +24,12 @@ describe('examples/eks-production', () => {
   test('IRSA for WordPress and the two agents, each on its own ServiceAccount', () => {
     const annotated = objects.filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']);
     expect(annotated.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort())
-      .toEqual(['amazon-cloudwatch/cloudwatch-agent', 'amazon-cloudwatch/fluent-bit', `shop/${find('Deployment').spec.template.spec.serviceAccountName}`]);
+      .toEqual(['observability/cloudwatch-agent', 'observability/fluent-bit', `shop/${find('Deployment').spec.template.spec.serviceAccountName}`]);
   });
 
   test('Fluent Bit ships to CloudWatch Logs and the CloudWatch agent runs on every node', () => {
     expect(find('ConfigMap', 'fluent-bit').data['fluent-bit.conf'].replace(/ +/g, ' ')).toContain('log_group_name /aws/containerinsights/production/application');
-    expect(find('DaemonSet', 'cloudwatch-agent').metadata.namespace).toBe('amazon-cloudwatch');
+    expect(find('DaemonSet', 'cloudwatch-agent').metadata.namespace).toBe('observability');
   });
 
   test('gp3 for MySQL, EFS for three WordPress replicas spread over zones', () => {

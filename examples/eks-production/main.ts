@@ -42,9 +42,8 @@ export function buildApp(app: App): App {
   site.addDependency(storage);
 
   new ObservabilityChart(app, 'observability', {
-    platform: 'eks',
+    platform: Platform.eks({ clusterName: 'production', region: REGION }),
     imageRegistry: registry,
-    eks: { clusterName: 'production', region: REGION },
     logs: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/fluent-bit`) },
     monitoring: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/cloudwatch-agent`) },
   });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsLabel } from '../common/checks';
+import { checkNamespace } from '../common/checks';
 import { markClusterScoped } from '../common/cluster-scoped';
 import { k8s } from '../common/k8s';
 
@@ -24,7 +24,7 @@ export class AgentNamespace extends Construct {
     super(scope, id);
     this.namespace = new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
-        name: checkDnsLabel('namespace', props.name),
+        name: checkNamespace('namespace', props.name),
         labels: {
           ...props.labels,
           'pod-security.kubernetes.io/enforce': 'privileged',

@@ -9,7 +9,7 @@ import { k8s } from '../common/k8s';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
 import { UnixIdentity } from '../common/security-context';
-import { IWorkloadIdentity } from '../identity/workload-identity';
+import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { NodeSelection } from './node-selection';
 import { Tolerations } from './tolerations';
@@ -46,8 +46,10 @@ export interface NodeAgentPlacement {
 
 /** Props of {@link NodeAgent}. */
 export interface NodeAgentProps extends NodeAgentPlacement {
-  /** Name of the DaemonSet, ServiceAccount and RBAC objects. */
+  /** Name of the DaemonSet and ServiceAccount; the ClusterRole and its binding are `<namespace>-<name>`. */
   readonly name: string;
+  /** Where the agent's options sit in the props the user wrote (`logs`), for error messages. @default - the name */
+  readonly propPath?: string;
   /** Labels of the agent (its own component). */
   readonly labels: StandardLabels;
   /** Pinned image. */
@@ -96,15 +98,16 @@ export class NodeAgent extends Construct {
   constructor(scope: Construct, id: string, props: NodeAgentProps) {
     super(scope, id);
     const name = checkDnsLabel('agent.name', props.name);
-    const image = checkImage(`${name}.image`, props.image);
+    const at = props.propPath ?? name;
+    const image = checkImage(`${at}.image`, props.image);
     const labels = props.labels;
-    const resources = resolveResources(`${name}.resources`, props.resources, props.defaultResources);
-    const maxUnavailable = checkMaxUnavailable(`${name}.maxUnavailable`, props.maxUnavailable ?? 1);
-    const priorityClassName = checkDnsLabel(`${name}.priorityClassName`, props.priorityClassName ?? 'system-node-critical', 253);
+    const resources = resolveResources(`${at}.resources`, props.resources, props.defaultResources);
+    const maxUnavailable = checkMaxUnavailable(`${at}.maxUnavailable`, props.maxUnavailable ?? 1);
+    const priorityClassName = checkDnsLabel(`${at}.priorityClassName`, props.priorityClassName ?? 'system-node-critical', 253);
     const rules = props.clusterRules ?? [];
     for (const [i, rule] of rules.entries()) {
       if ([...(rule.verbs ?? []), ...(rule.resources ?? []), ...(rule.apiGroups ?? [])].includes('*')) {
-        throw new InvalidPropError(`${name}.clusterRules[${i}]`, rule, 'explicit verbs, resources and API groups, no wildcards');
+        throw new InvalidPropError(`${at}.clusterRules[${i}]`, rule, 'explicit verbs, resources and API groups, no wildcards');
       }
     }
     const callsApi = rules.length > 0;
@@ -113,12 +116,16 @@ export class NodeAgent extends Construct {
     });
     this.serviceAccountName = name;
     if (callsApi) {
-      const role = new k8s.KubeClusterRole(this, 'cluster-role', { metadata: { name, labels: labels.all }, rules });
+      // Cluster-scoped names carry the namespace: two instances (or this one beside the upstream
+      // fluent-bit chart or the CloudWatch add-on, which use the bare names) never bind over each other.
+      const namespace = namespaceOf(this, 'A node agent');
+      const clusterScopedName = `${namespace}-${name}`;
+      const role = new k8s.KubeClusterRole(this, 'cluster-role', { metadata: { name: clusterScopedName, labels: labels.all }, rules });
       markClusterScoped(role);
       const binding = new k8s.KubeClusterRoleBinding(this, 'cluster-role-binding', {
-        metadata: { name, labels: labels.all },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-        subjects: [{ kind: 'ServiceAccount', name, namespace: namespaceOf(this, 'A node agent') }],
+        metadata: { name: clusterScopedName, labels: labels.all },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterScopedName },
+        subjects: [{ kind: 'ServiceAccount', name, namespace }],
       });
       markClusterScoped(binding);
     }

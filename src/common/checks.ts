@@ -14,6 +14,30 @@ export function checkDnsLabel(prop: string, value: string, maxLength = 63): stri
   return value;
 }
 
+/**
+ * Namespaces a chart must never create or fill: Kubernetes owns the first four (a default-deny
+ * NetworkPolicy with `podSelector: {}` in `kube-system` cuts off CoreDNS), and the
+ * amazon-cloudwatch-observability add-on owns `amazon-cloudwatch`, which must stay free so both
+ * can run side by side during a migration.
+ */
+export const RESERVED_NAMESPACES: ReadonlyMap<string, string> = new Map([
+  ['kube-system', 'Kubernetes system components'],
+  ['kube-public', 'Kubernetes public cluster information'],
+  ['kube-node-lease', 'node heartbeats'],
+  ['default', 'objects created without a namespace'],
+  ['amazon-cloudwatch', 'the amazon-cloudwatch-observability EKS add-on'],
+]);
+
+/** A namespace a chart may create: a DNS-1123 label that is not reserved. */
+export function checkNamespace(prop: string, value: string): string {
+  checkDnsLabel(prop, value);
+  const owner = RESERVED_NAMESPACES.get(value);
+  if (owner) {
+    throw new InvalidPropError(prop, value, `a namespace of its own, not one of ${[...RESERVED_NAMESPACES.keys()].join(', ')} ("${value}" holds ${owner})`);
+  }
+  return value;
+}
+
 /** A DNS-1123 subdomain: the rule for host names and most other object names. */
 export function checkDnsSubdomain(prop: string, value: string): string {
   if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {

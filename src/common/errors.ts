@@ -11,7 +11,27 @@ export class InvalidPropError extends Error {
     /** What would have been accepted. */
     public readonly allowed: string,
   ) {
-    super(`Invalid ${prop}: ${JSON.stringify(value)}. Allowed: ${allowed}.`);
+    super(`Invalid ${prop}: ${describeValue(value)}. Allowed: ${allowed}.`);
     this.name = 'InvalidPropError';
+  }
+}
+
+// Marks where a number JSON cannot spell (NaN, Infinity) stood, so it is printed as itself, not as null.
+const NON_FINITE = '@@non-finite@@';
+
+/**
+ * A value as the user would recognise it: JSON, except that `undefined`, `NaN` and `Infinity`
+ * (which JSON prints as nothing or `null`) keep their own names, and a value JSON cannot hold
+ * (a cycle, a bigint) falls back to its string form.
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  try {
+    const json = JSON.stringify(value, (_key, v: unknown) => {
+      return typeof v === 'number' && !Number.isFinite(v) ? `${NON_FINITE}${v}` : v;
+    });
+    return json.replace(new RegExp(`"${NON_FINITE}(-?\\w+)"`, 'g'), '$1');
+  } catch {
+    return String(value);
   }
 }

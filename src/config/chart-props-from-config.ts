@@ -1,13 +1,23 @@
-import { WordPressChartProps } from '../../charts/wordpress-chart';
 import { Credentials } from '../credentials/credentials';
 import { InvalidPropError } from '../common/errors';
 import { ImageRegistry } from '../eks/images/image-registry';
-import { WorkloadIdentity } from '../eks/iam/workload-identity';
+import { WorkloadIdentity } from '../eks/iam/irsa-and-pod-identity';
 import { Platform } from '../eks/platform';
 import { AppConfig, EksConfig, ImageRegistryConfig } from './app-config';
 
+/**
+ * The WordPressChart props a config file describes: the file's plain data with credentials,
+ * platform and registry built. Declared here, not as WordPressChartProps, so the library does not
+ * import the charts built on it; the chart accepts it as is.
+ */
+export type ConfiguredSiteProps = Omit<AppConfig, 'credentials' | 'platform' | 'eks' | 'imageRegistry'> & {
+  readonly credentials: Credentials;
+  readonly platform: Platform;
+  readonly imageRegistry?: ImageRegistry;
+};
+
 /** The WordPressChart props a config file describes. */
-export function chartPropsFromConfig(config: AppConfig): WordPressChartProps {
+export function chartPropsFromConfig(config: AppConfig): ConfiguredSiteProps {
   const { credentials, platform, eks, imageRegistry, ...rest } = config;
   if (eks && platform !== 'eks') throw new InvalidPropError('eks', eks, "only with platform: eks");
   return {

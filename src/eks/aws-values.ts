@@ -14,6 +14,11 @@ export function checkRegion(prop: string, value: string): string {
   return checkPattern(prop, value, new RegExp(`^${REGION}$`), 'an AWS region such as eu-west-1');
 }
 
+/** An EKS cluster name: 1-100 letters, digits, hyphens and underscores, starting with a letter or digit. */
+export function checkClusterName(prop: string, value: string): string {
+  return checkPattern(prop, value, /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'an EKS cluster name: 1-100 letters, digits, "-" and "_", starting with a letter or digit');
+}
+
 /** A 12-digit AWS account id. */
 export function checkAccountId(prop: string, value: string): string {
   return checkPattern(prop, value, new RegExp(`^${ACCOUNT}$`), 'a 12-digit AWS account id');

@@ -3,13 +3,28 @@ import { InvalidPropError } from '../common/errors';
 import { k8s } from '../common/k8s';
 import { StandardLabels } from '../common/labels';
 import { IngressOptions } from '../exposure/wordpress-ingress';
-import { IWorkloadIdentity } from '../identity/workload-identity';
-import type { WordPressChartProps } from '../../charts/wordpress-chart';
+import { LoadBalancerOptions } from '../exposure/load-balancer-service';
+import { IWorkloadIdentity } from '../identity/workload-identity-interface';
+import { MySqlOptions } from '../mysql/mysql';
+import { WordPressOptions } from '../wordpress/wordpress';
+import { checkClusterName, checkRegion } from './aws-values';
 import { AlbIngressOptions, albIngress } from './load-balancing/alb-ingress';
 import { NlbServiceOptions, nlbLoadBalancer } from './load-balancing/nlb-service';
 
-/** The parts of a site that a platform may shape. */
-export type PlatformShapedProps = Pick<WordPressChartProps, 'mysql' | 'wordpress' | 'ingress' | 'loadBalancer'>;
+/**
+ * The parts of a site that a platform may shape: the same fields as on WordPressChartProps,
+ * declared here so the platform does not depend on the chart that uses it.
+ */
+export interface PlatformShapedProps {
+  /** MySQL settings. @default - see MySqlOptions */
+  readonly mysql?: MySqlOptions;
+  /** WordPress settings. @default - see WordPressOptions */
+  readonly wordpress?: WordPressOptions;
+  /** A standard Ingress in front of WordPress; `false` for none. @default - every host, on the default IngressClass */
+  readonly ingress?: IngressOptions | false;
+  /** A LoadBalancer Service in front of WordPress. @default - none */
+  readonly loadBalancer?: LoadBalancerOptions;
+}
 
 /** What a platform adds once the site's workloads exist. */
 export interface PlatformExtensionContext {
@@ -23,6 +38,10 @@ export interface PlatformExtensionContext {
 
 /** Options of the EKS profile. */
 export interface EksPlatformOptions {
+  /** Name of the EKS cluster; the node agents (ObservabilityChart) need it for CloudWatch. @default - none */
+  readonly clusterName?: string;
+  /** AWS region of the cluster; the node agents need it for CloudWatch. @default - none */
+  readonly region?: string;
   /** StorageClass of the MySQL volume, e.g. a Gp3StorageClass. @default - the cluster default */
   readonly databaseStorageClassName?: string;
   /** ReadWriteMany StorageClass (EFS) used for WordPress content when it runs several replicas. @default - none: several replicas are rejected */
@@ -54,6 +73,10 @@ export abstract class Platform {
 
   /** The platform's name. */
   public abstract readonly name: 'generic' | 'eks';
+  /** Name of the EKS cluster, when given. */
+  public abstract readonly clusterName?: string;
+  /** AWS region of the cluster, when given. */
+  public abstract readonly region?: string;
   /** Identity of the WordPress pods. */
   public abstract readonly wordpressIdentity?: IWorkloadIdentity;
   /** The props with the platform's defaults applied under the user's own values. */
@@ -64,6 +87,8 @@ export abstract class Platform {
 
 class GenericPlatform extends Platform {
   public readonly name = 'generic';
+  public readonly clusterName = undefined;
+  public readonly region = undefined;
   public readonly wordpressIdentity = undefined;
   public shape(props: PlatformShapedProps): PlatformShapedProps {
     return props;
@@ -73,10 +98,14 @@ class GenericPlatform extends Platform {
 
 class EksPlatform extends Platform {
   public readonly name = 'eks';
+  public readonly clusterName?: string;
+  public readonly region?: string;
   public readonly wordpressIdentity?: IWorkloadIdentity;
 
   constructor(private readonly options: EksPlatformOptions) {
     super();
+    this.clusterName = options.clusterName === undefined ? undefined : checkClusterName('platform.clusterName', options.clusterName);
+    this.region = options.region === undefined ? undefined : checkRegion('platform.region', options.region);
     this.wordpressIdentity = options.wordpressIdentity;
   }
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
 import { namespaceOf } from '../common/namespace-of';
-import { IWorkloadIdentity } from './workload-identity';
+import { IWorkloadIdentity } from './workload-identity-interface';
 
 /** Props of {@link WorkloadServiceAccount}. */
 export interface WorkloadServiceAccountProps {

@@ -11,7 +11,7 @@ import { BoundCredentials } from '../credentials/credentials';
 import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
 import { DatabaseEndpoint } from '../mysql/mysql';
 import { checkWordPressImage, WORDPRESS } from '../images';
-import { IWorkloadIdentity } from '../identity/workload-identity';
+import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 
 /** Access mode of the `/var/www/html` volume. */

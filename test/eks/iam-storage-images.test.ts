@@ -4,7 +4,7 @@ import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { ImageRegistry } from '../../src/eks/images/image-registry';
 import { PodIdentityAssociations } from '../../src/eks/iam/pod-identity-associations';
-import { WorkloadIdentity } from '../../src/eks/iam/workload-identity';
+import { WorkloadIdentity } from '../../src/eks/iam/irsa-and-pod-identity';
 import { EfsStorageClass } from '../../src/eks/storage/efs-storage-class';
 import { Gp3StorageClass } from '../../src/eks/storage/gp3-storage-class';
 import { WorkloadServiceAccount } from '../../src/identity/workload-service-account';

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { WordPressChart, WordPressChartProps } from '../../charts/wordpress-chart';
 import { ImageRegistry } from '../../src/eks/images/image-registry';
 import { CURL, MYSQL, WORDPRESS } from '../../src/images';
-import { WorkloadIdentity } from '../../src/eks/iam/workload-identity';
+import { WorkloadIdentity } from '../../src/eks/iam/irsa-and-pod-identity';
 import { Platform } from '../../src/eks/platform';
 import { all, find, Manifest } from '../helpers';
 

@@ -1,18 +1,14 @@
 import { Construct } from 'constructs';
 import { k8s } from '../../common/k8s';
 import { StandardLabels } from '../../common/labels';
-import { checkRegion } from '../../eks/aws-values';
-import { IWorkloadIdentity } from '../../identity/workload-identity';
+import { checkInteger } from '../../common/checks';
+import { checkClusterName, checkRegion } from '../../eks/aws-values';
+import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
 import { CLOUDWATCH_AGENT } from '../agent-images';
-import { checkClusterName } from '../fluent-bit/log-output';
 import { NodeAgent, NodeAgentPlacement } from '../node-agent';
 
 /** What a user chooses about the CloudWatch agent. */
 export interface CloudWatchAgentOptions extends NodeAgentPlacement {
-  /** EKS cluster name, for Container Insights. */
-  readonly clusterName: string;
-  /** AWS region. */
-  readonly region: string;
   /** IAM identity with CloudWatchAgentServerPolicy (IRSA or Pod Identity). @default - the node role */
   readonly identity?: IWorkloadIdentity;
   /** Seconds between metric collections. @default 60 */
@@ -23,8 +19,14 @@ export interface CloudWatchAgentOptions extends NodeAgentPlacement {
 
 /** Props of {@link CloudWatchAgent}. */
 export interface CloudWatchAgentProps extends CloudWatchAgentOptions {
+  /** EKS cluster name, for Container Insights. */
+  readonly clusterName: string;
+  /** AWS region. */
+  readonly region: string;
   /** Labels of the release. */
   readonly labels: StandardLabels;
+  /** Where these options sit in the props the user wrote, for error messages. @default 'cloudwatch-agent' */
+  readonly propPath?: string;
 }
 
 const NAME = 'cloudwatch-agent';
@@ -42,9 +44,10 @@ export class CloudWatchAgent extends Construct {
 
   constructor(scope: Construct, id: string, props: CloudWatchAgentProps) {
     super(scope, id);
-    const clusterName = checkClusterName('monitoring.clusterName', props.clusterName);
-    const region = checkRegion('monitoring.region', props.region);
-    const interval = props.metricsCollectionInterval ?? 60;
+    const at = props.propPath ?? NAME;
+    const clusterName = checkClusterName('clusterName', props.clusterName);
+    const region = checkRegion('region', props.region);
+    const interval = checkInteger(`${at}.metricsCollectionInterval`, props.metricsCollectionInterval ?? 60, 1, 86400);
     const labels = props.labels.withComponent('metrics', NAME);
     const config = JSON.stringify({
       agent: { region },
@@ -52,6 +55,7 @@ export class CloudWatchAgent extends Construct {
     }, null, 2);
     this.agent = new NodeAgent(this, 'agent', {
       ...props,
+      propPath: at,
       name: NAME,
       labels,
       image: props.image ?? CLOUDWATCH_AGENT.image,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../../common/k8s';
 import { StandardLabels } from '../../common/labels';
-import { IWorkloadIdentity } from '../../identity/workload-identity';
+import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
 import { AWS_FOR_FLUENT_BIT, FLUENT_BIT } from '../agent-images';
 import { NodeAgent, NodeAgentPlacement } from '../node-agent';
 import { LogOutput, section } from './log-output';
@@ -24,6 +24,8 @@ export interface LogAgentProps extends LogAgentOptions {
   readonly namespace: string;
   /** Name of the DaemonSet. @default 'fluent-bit' */
   readonly name?: string;
+  /** Where these options sit in the props the user wrote, for error messages. @default - the name */
+  readonly propPath?: string;
 }
 
 const STATE_DIR = '/var/fluent-bit/state';

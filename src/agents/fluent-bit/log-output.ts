@@ -1,6 +1,6 @@
 import { checkDnsSubdomain, checkInteger, checkOneOf } from '../../common/checks';
 import { InvalidPropError } from '../../common/errors';
-import { checkRegion } from '../../eks/aws-values';
+import { checkClusterName, checkRegion } from '../../eks/aws-values';
 
 /** Days CloudWatch Logs accepts as a retention. */
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -61,17 +61,23 @@ export abstract class LogOutput {
       auto_create_group: 'true',
       log_retention_days: String(retention),
       extra_user_agent: 'container-insights',
-    });
+    }, { clusterName: cluster, region });
   }
 
   /** The plugin name. */
   public abstract readonly plugin: string;
+  /** The EKS cluster and region the output is bound to (CloudWatch Logs), to check against the platform's. */
+  public abstract readonly cluster?: { readonly clusterName: string; readonly region: string };
   /** The `[OUTPUT]` section. */
   public abstract render(): string;
 }
 
 class RenderedOutput extends LogOutput {
-  constructor(public readonly plugin: string, private readonly settings: Record<string, string>) {
+  constructor(
+    public readonly plugin: string,
+    private readonly settings: Record<string, string>,
+    public readonly cluster?: { readonly clusterName: string; readonly region: string },
+  ) {
     super();
   }
   public render(): string {
@@ -83,14 +89,6 @@ class RenderedOutput extends LogOutput {
 export function section(name: string, settings: Record<string, string>): string {
   const width = Math.max(...Object.keys(settings).map((k) => k.length));
   return [`[${name}]`, ...Object.entries(settings).map(([k, v]) => `    ${k.padEnd(width)} ${v}`)].join('\n');
-}
-
-/** An EKS cluster name: 1-100 letters, digits, hyphens and underscores, starting with a letter or digit. */
-export function checkClusterName(prop: string, name: string): string {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(name)) {
-    throw new InvalidPropError(prop, name, 'an EKS cluster name: 1-100 letters, digits, "-" and "_", starting with a letter or digit');
-  }
-  return name;
 }
 
 function network(prop: string, endpoint: LogEndpoint, plainPort: number): Record<string, string> {

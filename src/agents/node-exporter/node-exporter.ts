@@ -14,6 +14,8 @@ export interface NodeExporterOptions extends NodeAgentPlacement {
 export interface NodeExporterProps extends NodeExporterOptions {
   /** Labels of the release. */
   readonly labels: StandardLabels;
+  /** Where these options sit in the props the user wrote, for error messages. @default 'node-exporter' */
+  readonly propPath?: string;
 }
 
 const PORT = 9100;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { checkInteger } from '../../common/checks';
 import { InvalidPropError } from '../../common/errors';
-import { IWorkloadIdentity, ServiceAccountReference } from '../../identity/workload-identity';
+import { IWorkloadIdentity, ServiceAccountReference } from '../../identity/workload-identity-interface';
 import { checkRoleArn } from '../aws-values';
 import { PodIdentityAssociations } from './pod-identity-associations';
 
