@@ -10,8 +10,7 @@ import { resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
 import { CURL } from '../images';
 import { allowTraffic } from '../network/namespace-isolation';
-import { CredentialSecretNames } from './credentials';
-import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
+import { CredentialSecretNames, DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
 
 /** Options of generated credentials. */
 export interface GeneratedCredentialsOptions {

@@ -4,15 +4,11 @@ import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
 import { CredentialsGenerator, GeneratedCredentialsOptions } from './credentials-generator';
+import { CredentialSecretNames } from './secret-keys';
 import { CURL } from '../images';
 
-/** Names of the two Secrets the workloads read their credentials from. */
-export interface CredentialSecretNames {
-  /** Secret with the keys of `DATABASE_SECRET_KEYS`. */
-  readonly database: string;
-  /** Secret with the keys of `WORDPRESS_KEYS_SECRET_KEYS`. */
-  readonly wordpressKeys: string;
-}
+// Declared beside the keys, so that the generator does not depend back on this module.
+export type { CredentialSecretNames } from './secret-keys';
 
 /** Credentials made concrete inside one release. */
 export interface BoundCredentials {
