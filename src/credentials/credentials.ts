@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { checkDnsSubdomain } from '../common/checks';
+import { checkDnsSubdomain, checkImage } from '../common/checks';
 import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
@@ -58,7 +58,8 @@ class GeneratedCredentials extends Credentials {
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
-    const image = this.options.image ?? CURL.image;
+    // Checked before a registry rewrites it, so that the message shows the value the user wrote.
+    const image = checkImage('credentials.image', this.options.image ?? CURL.image);
     const generator = new CredentialsGenerator(scope, 'credentials-generator', {
       ...this.options,
       image: options.rewriteImage ? options.rewriteImage(image) : image,
