@@ -344,7 +344,7 @@ describe('the generator script against a fake API server', () => {
   });
 
   const complete = { 'database': 'wordpress', 'username': 'wordpress', 'password': 'p'.repeat(32), 'root-password': 'r'.repeat(32) };
-  test.each([
+  test.each<{ case: string; values: Record<string, string>; labels: Record<string, string>; key: string }>([
     { case: 'a key is missing', values: { database: 'x', username: 'y', password: 'z' }, labels: {}, key: 'root-password' },
     { case: 'a key exists only as a label name', values: { database: 'x', username: 'y', password: 'z' }, labels: { 'root-password': 'x' }, key: 'root-password' },
     { case: 'a key has an empty value', values: { ...complete, password: '' }, labels: {}, key: 'password' },
