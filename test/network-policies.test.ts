@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
+import { buildDefaultApp } from '../src/app';
+import { loadAppConfig } from '../src/config/load-app-config';
 import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
 import { WorkloadIdentity } from '../src/eks/iam/workload-identity';
 import { Platform } from '../src/eks/platform';
@@ -182,5 +187,30 @@ describe('CIDR blocks', () => {
     { case: 'no prefix', given: '10.0.0.0' },
   ])('rejects $case', ({ given }) => {
     expect(() => parseCidr('range', given)).toThrow(`Invalid range: "${given}"`);
+  });
+});
+
+describe('egress settings in the config file', () => {
+  let work: string;
+  beforeAll(() => { work = mkdtempSync(join(tmpdir(), 'egress-config-')); });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  function synthConfig(text: string): Manifest[] {
+    const file = join(work, 'site.yaml');
+    writeFileSync(file, text);
+    return Testing.synth(buildDefaultApp(Testing.app(), loadAppConfig(file)).charts[0]) as Manifest[];
+  }
+
+  test('internetEgress and the API server ports can be set in the file', () => {
+    // Given a minikube site that allows HTTPS only
+    const objects = synthConfig('internetEgress:\n  ports: [443]\ncredentials:\n  apiServerPorts: [8443]\n');
+    // Then both reach their NetworkPolicies
+    expect(wordpressReaches(objects, '203.0.113.10', 80)).toBe(false);
+    expect(wordpressReaches(objects, '203.0.113.10', 443)).toBe(true);
+    expect(find(objects, 'NetworkPolicy', 'wordpress-credentials-generator-api-egress').spec.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 8443 }] }]);
+  });
+
+  test('a bad range in the file names its key', () => {
+    expect(() => synthConfig('internetEgress:\n  excludedCidrs: [10.0.0.0/33]\n')).toThrow('Invalid internetEgress.excludedCidrs[0]: "10.0.0.0/33"');
   });
 });
