@@ -241,11 +241,13 @@ function generatorScript(): string {
     '    -o "$work/response" -w "%{http_code}" -X "$method" "$@" "$url")" || status=$?',
     '  [ "$status" = 0 ] && return 0',
     '  case "$status" in',
-    '    28) echo "$method $url timed out after ${max_time}s. NetworkPolicy $API_EGRESS_POLICY allows $API_SERVER_PORTS:' +
-      ' if the API server listens on another port (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes),' +
-      ' add it to apiServerPorts of Credentials.generated()" >&2 ;;',
+    '    28) echo "$method $url timed out (after ${connect_timeout}s to connect or ${max_time}s in all)" >&2 ;;',
+    '    7) echo "$method $url could not connect" >&2 ;;',
     '    *) echo "$method $url failed (curl exit code $status)" >&2 ;;',
     '  esac',
+    // A NetworkPolicy drops (timeout) or rejects (cannot connect) a port it does not allow.
+    '  case "$status" in 7|28) echo "NetworkPolicy $API_EGRESS_POLICY allows $API_SERVER_PORTS: if the API server listens on another port' +
+      ' (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), add it to apiServerPorts of Credentials.generated()" >&2 ;; esac',
     '  exit 1',
     '}',
     `data_keys() { awk '${DATA_KEYS_AWK}' "$work/response"; }`,
