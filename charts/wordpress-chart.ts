@@ -10,6 +10,9 @@ import { IngressOptions, WordPressIngress } from '../src/exposure/wordpress-ingr
 import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-balancer-service';
 import { MySql, MySqlOptions } from '../src/mysql/mysql';
 import { allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
+import { InternetEgressOptions, ipBlocksOf, resolveInternetEgress } from '../src/network/internet-egress';
+import { IWorkloadIdentity } from '../src/identity/workload-identity-interface';
+import { InvalidPropError } from '../src/common/errors';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
@@ -34,8 +37,14 @@ export interface WordPressChartProps {
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service in front of WordPress. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;
-  /** Let WordPress reach the internet on 80/443 (updates, plugins, wp-cron through its own URL). @default true */
+  /**
+   * Let WordPress reach the internet (updates, plugins, wp-cron through its own URL): public
+   * addresses only, never the cluster, the cloud's metadata or private networks.
+   * @default true
+   */
   readonly allowInternetEgress?: boolean;
+  /** Ports of the internet egress and the ranges that are not the internet. @default - TCP 80/443, every address outside DEFAULT_EXCLUDED_CIDRS */
+  readonly internetEgress?: InternetEgressOptions;
   /** Where the site runs: `Platform.generic()` or `Platform.eks({...})`. @default Platform.generic() */
   readonly platform?: Platform;
   /** A mirror or pull-through cache every image is pulled through. @default - the images' own registries */
@@ -111,7 +120,7 @@ export class WordPressChart extends Chart {
     platform.extend(this, { release, labels, mysqlPodSelector: this.mysql.podSelector });
 
     this.resourceBudgets = [this.mysql.budget, this.wordpress.budget, ...(credentials.budget ? [credentials.budget] : [])];
-    this.allowFlows(release, labels, props.allowInternetEgress ?? true);
+    this.allowFlows(release, labels, props, platform.wordpressIdentity);
 
     if (props.ingress !== false) {
       new WordPressIngress(this, 'ingress', {
@@ -133,7 +142,7 @@ export class WordPressChart extends Chart {
     }
   }
 
-  private allowFlows(release: string, labels: StandardLabels, internetEgress: boolean): void {
+  private allowFlows(release: string, labels: StandardLabels, props: WordPressChartProps, identity?: IWorkloadIdentity): void {
     const policyLabels = labels.withComponent('network-policy').all;
     allowTraffic(this, 'mysql-from-wordpress', {
       name: `${release}-mysql-from-web`,
@@ -159,14 +168,38 @@ export class WordPressChart extends Chart {
       ports: [this.wordpress.httpPort],
       labels: policyLabels,
     });
-    if (internetEgress) {
+    if (props.allowInternetEgress === false && props.internetEgress !== undefined) {
+      throw new InvalidPropError('internetEgress', props.internetEgress, 'nothing when allowInternetEgress is false');
+    }
+    const internet = props.allowInternetEgress === false ? undefined : resolveInternetEgress('internetEgress', props.internetEgress);
+    if (internet) {
       allowTraffic(this, 'wordpress-internet', {
         name: `${release}-web-internet-out`,
         podSelector: this.wordpress.podSelector,
         direction: 'Egress',
-        ports: [80, 443],
+        ports: internet.ports,
+        peerIpBlocks: internet.ipBlocks,
         labels: policyLabels,
       });
     }
+    // The identity's endpoints stay reachable whatever the internet egress excludes, or the site fails to start.
+    (identity?.endpoints ?? []).forEach((endpoint, index) => {
+      if (endpoint.cidrs) {
+        allowTraffic(this, `wordpress-identity-${index}`, {
+          name: `${release}-web-identity-out${index ? `-${index + 1}` : ''}`,
+          podSelector: this.wordpress.podSelector,
+          direction: 'Egress',
+          ports: [endpoint.port],
+          peerIpBlocks: ipBlocksOf('platform.wordpressIdentity.endpoints', endpoint.cidrs),
+          labels: policyLabels,
+        });
+      } else if (!internet) {
+        throw new InvalidPropError('allowInternetEgress', false,
+          `true while WordPress has an IAM identity that needs ${endpoint.description} on ${endpoint.port}, a public endpoint (EKS Pod Identity needs no internet egress)`);
+      } else if (!internet.ports.includes(endpoint.port)) {
+        throw new InvalidPropError('internetEgress.ports', internet.ports,
+          `a list including ${endpoint.port}: WordPress's IAM identity needs ${endpoint.description} there`);
+      }
+    });
   }
 }

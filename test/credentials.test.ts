@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'https';
-import { AddressInfo } from 'net';
+import { AddressInfo, createServer as createTcpServer, Server as TcpServer, Socket } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Credentials } from '../src/credentials/credentials';
@@ -65,10 +65,36 @@ describe('Credentials.generated()', () => {
   });
 
   test.each([
-    [{ databaseName: 'my-db' }, 'Invalid credentials.databaseName: "my-db". Allowed: 1-64 characters of A-Z, a-z, 0-9 and _'],
-    [{ username: 'root' }, 'Invalid credentials.username: "root"'],
-    [{ username: 'a'.repeat(33) }, 'Invalid credentials.username'],
-  ])('rejects %j', (options, message) => {
+    { ports: [8443], case: 'minikube' },
+    { ports: [16443], case: 'MicroK8s' },
+  ])('the API server ports are configurable ($case)', ({ ports }) => {
+    // Given a cluster whose API server listens on another port
+    const { objects } = synthCredentials(Credentials.generated({ apiServerPorts: ports }));
+    // Then the policy allows exactly that port, and the Job knows it for its timeout message
+    const policy = find(objects, 'NetworkPolicy', 'site-credentials-generator-api-egress');
+    expect(policy.spec.egress).toEqual([{ ports: ports.map((port) => ({ protocol: 'TCP', port })) }]);
+    expect(mainContainer(find(objects, 'Job')).env).toContainEqual({ name: 'API_SERVER_PORTS', value: String(ports[0]) });
+  });
+
+  test('the image option runs the generator, pulled through the image registry', () => {
+    // Given generated credentials with an image of the user's, and a registry rewrite
+    const chart = testChart('site-ns');
+    Credentials.generated({ image: 'example.org/tools/curl:8.20.0' }).bind(chart, {
+      namePrefix: 'site', labels: testLabels, rewriteImage: (image) => `mirror.example.com/${image}`,
+    });
+    // Then the Job runs that image, rewritten
+    expect(mainContainer(find(synth(chart), 'Job')).image).toBe('mirror.example.com/example.org/tools/curl:8.20.0');
+  });
+
+  test.each([
+    { case: 'a database name with a dash', options: { databaseName: 'my-db' }, message: 'Invalid credentials.databaseName: "my-db". Allowed: 1-64 characters of A-Z, a-z, 0-9 and _' },
+    { case: 'the root user', options: { username: 'root' }, message: 'Invalid credentials.username: "root"' },
+    { case: 'a user name over 32 characters', options: { username: 'a'.repeat(33) }, message: 'Invalid credentials.username' },
+    { case: 'an unpinned image', options: { image: 'curlimages/curl' }, message: 'Invalid credentials.image: "curlimages/curl"' },
+    { case: 'the latest tag', options: { image: 'curlimages/curl:latest' }, message: 'Invalid credentials.image: "curlimages/curl:latest"' },
+    { case: 'no API server port', options: { apiServerPorts: [] }, message: 'Invalid credentials.apiServerPorts: []. Allowed: a non-empty list of TCP ports' },
+    { case: 'a port out of range', options: { apiServerPorts: [443, 70000] }, message: 'Invalid credentials.apiServerPorts[1]: 70000' },
+  ])('rejects $case', ({ options, message }) => {
     expect(() => synthCredentials(Credentials.generated(options))).toThrow(message);
   });
 
@@ -92,57 +118,170 @@ describe('Credentials.fromExistingSecrets()', () => {
   });
 });
 
+/** A Secret as the fake API server stores it: `data` base64-encoded, like the real one. */
+interface StoredSecret {
+  readonly metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion: string };
+  readonly data: Record<string, string>;
+}
+
+const BASE = '/api/v1/namespaces/site-ns/secrets';
+
 /**
- * The generator script itself, run with the machine's sh and curl against a local HTTPS server
- * that answers like the Kubernetes API for Secrets.
+ * A local HTTPS server answering like the Kubernetes API for the namespace's Secrets: every verb
+ * (list, create, get, replace, patch, delete), so a script that overwrites or deletes a Secret
+ * actually changes the store, and a test sees it.
+ */
+class FakeApiServer {
+  public readonly secrets = new Map<string, StoredSecret>();
+  public readonly requests: string[] = [];
+  public readonly authorizations: Array<string | undefined> = [];
+  private readonly servers: Server[] = [];
+  private version = 1;
+
+  constructor(private readonly key: Buffer, private readonly cert: Buffer) {}
+
+  /** Listens on one more address (127.0.0.1, ::1); every listener serves the same store. */
+  public listen(host: string): Promise<number> {
+    const server = createServer({ key: this.key, cert: this.cert }, (req, res) => {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => {
+        const [status, value] = this.answer(req.method!, req.url!, req.headers.authorization, body);
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(value));
+      });
+    });
+    this.servers.push(server);
+    return new Promise((resolve) => server.listen(0, host, () => resolve((server.address() as AddressInfo).port)));
+  }
+
+  public close(): Promise<void> {
+    return Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
+  }
+
+  public reset(): void {
+    this.secrets.clear();
+    this.requests.length = 0;
+    this.authorizations.length = 0;
+  }
+
+  /** Stores a Secret as someone else created it, with plain values. */
+  public seed(name: string, values: Record<string, string>, labels: Record<string, string> = {}): void {
+    this.secrets.set(name, this.stored(name, values, labels));
+  }
+
+  private stored(name: string, values: Record<string, string>, labels: Record<string, string>): StoredSecret {
+    const data = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+    return { metadata: { name, labels, resourceVersion: String(this.version++) }, data };
+  }
+
+  /** What the API server returns for a Secret: labels, annotations and managed fields name keys too. */
+  private render(secret: StoredSecret): unknown {
+    const fields = Object.fromEntries(Object.keys(secret.data).map((k) => [`f:${k}`, {}]));
+    return {
+      kind: 'Secret',
+      apiVersion: 'v1',
+      metadata: {
+        ...secret.metadata,
+        namespace: 'site-ns',
+        managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': fields } }],
+      },
+      data: secret.data,
+      type: 'Opaque',
+    };
+  }
+
+  private answer(method: string, url: string, authorization: string | undefined, body: string): [number, unknown] {
+    this.requests.push(`${method} ${url}`);
+    this.authorizations.push(authorization);
+    if (authorization !== 'Bearer test-token') return [401, { kind: 'Status', reason: 'Unauthorized' }];
+    if (url === BASE) {
+      if (method === 'GET') return [200, { kind: 'SecretList', items: [...this.secrets.values()].map((s) => this.render(s)) }];
+      if (method !== 'POST') return [405, { kind: 'Status', reason: 'MethodNotAllowed' }];
+      const secret = JSON.parse(body);
+      if (this.secrets.has(secret.metadata.name)) return [409, { kind: 'Status', reason: 'AlreadyExists' }];
+      const created = this.stored(secret.metadata.name, secret.stringData ?? {}, secret.metadata.labels ?? {});
+      this.secrets.set(created.metadata.name, created);
+      return [201, this.render(created)];
+    }
+    if (!url.startsWith(`${BASE}/`)) return [404, { kind: 'Status', reason: 'NotFound' }];
+    const name = url.slice(BASE.length + 1);
+    const existing = this.secrets.get(name);
+    if (!existing) return [404, { kind: 'Status', reason: 'NotFound' }];
+    switch (method) {
+      case 'GET':
+        return [200, this.render(existing)];
+      case 'PUT': case 'PATCH': {
+        const update = JSON.parse(body || '{}');
+        const replaced = this.stored(name, update.stringData ?? {}, update.metadata?.labels ?? {});
+        this.secrets.set(name, method === 'PUT' ? replaced : { ...replaced, data: { ...existing.data, ...update.data, ...replaced.data } });
+        return [200, this.render(this.secrets.get(name)!)];
+      }
+      case 'DELETE':
+        this.secrets.delete(name);
+        return [200, { kind: 'Status', status: 'Success' }];
+      default:
+        return [405, { kind: 'Status', reason: 'MethodNotAllowed' }];
+    }
+  }
+}
+
+/**
+ * The generator script itself, run with the machine's sh and curl against the fake API server,
+ * over IPv4 and IPv6. A `curl` wrapper first on the PATH records every command line curl gets.
  */
 describe('the generator script against a fake API server', () => {
-  let server: Server;
-  let port: number;
   let dir: string;
-  const secrets = new Map<string, { data: Record<string, string>; labels: Record<string, string> }>();
+  let api: FakeApiServer;
+  let port: number;
+  let port6: number;
+  let silent: TcpServer;
+  let silentPort: number;
+  const held: Socket[] = [];
+  const argvLog = () => join(dir, 'curl-argv.log');
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'credentials-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'ca.crt')], { stdio: 'ignore' });
+      '-addext', 'subjectAltName=IP:127.0.0.1,IP:::1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'ca.crt')], { stdio: 'ignore' });
     writeFileSync(join(dir, 'token'), 'test-token');
     writeFileSync(join(dir, 'namespace'), 'site-ns');
-    server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'ca.crt')) }, (req, res) => {
-      let body = '';
-      req.on('data', (chunk) => { body += chunk; });
-      req.on('end', () => {
-        const base = '/api/v1/namespaces/site-ns/secrets';
-        const reply = (code: number, value: unknown) => { res.writeHead(code, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(value)); };
-        if (req.headers.authorization !== 'Bearer test-token') return reply(401, { reason: 'Unauthorized' });
-        if (req.method === 'POST' && req.url === base) {
-          const secret = JSON.parse(body);
-          if (secrets.has(secret.metadata.name)) return reply(409, { reason: 'AlreadyExists' });
-          secrets.set(secret.metadata.name, { data: secret.stringData, labels: secret.metadata.labels });
-          return reply(201, secret);
-        }
-        const name = req.url!.slice(base.length + 1);
-        if (req.method === 'GET' && secrets.has(name)) {
-          const data = Object.fromEntries(Object.entries(secrets.get(name)!.data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-          return reply(200, { kind: 'Secret', metadata: { name, managedFields: [{ fieldsV1: { 'f:data': { 'f:other': {} } } }] }, data });
-        }
-        return reply(404, { reason: 'NotFound' });
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
+    mkdirSync(join(dir, 'bin'));
+    const realCurl = execFileSync('sh', ['-c', 'command -v curl']).toString().trim();
+    writeFileSync(join(dir, 'bin', 'curl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${argvLog()}"\nexec ${realCurl} "$@"\n`);
+    chmodSync(join(dir, 'bin', 'curl'), 0o755);
+    api = new FakeApiServer(readFileSync(join(dir, 'key.pem')), readFileSync(join(dir, 'ca.crt')));
+    port = await api.listen('127.0.0.1');
+    // As on an IPv6 cluster, where KUBERNETES_SERVICE_HOST is an IPv6 address.
+    port6 = await api.listen('::1');
+    // Accepts connections and never answers: what a NetworkPolicy that drops the traffic looks like to curl.
+    silent = createTcpServer((socket) => { held.push(socket); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentPort = (silent.address() as AddressInfo).port;
   });
 
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  beforeEach(() => secrets.clear());
+  afterAll(async () => {
+    held.forEach((socket) => socket.destroy());
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  function runGenerator(): Promise<{ code: number; output: string }> {
+  beforeEach(() => {
+    api.reset();
+    if (existsSync(argvLog())) rmSync(argvLog());
+  });
+
+  function runGenerator(host = '127.0.0.1', apiPort = port, extraEnv: Record<string, string> = {}): Promise<{ code: number; output: string }> {
     const job = find(synthCredentials(Credentials.generated()).objects, 'Job');
     const container = mainContainer(job);
     const env: Record<string, string> = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
     return new Promise((resolve) => {
       const child = spawn(container.command[0], container.command.slice(1), {
-        env: { PATH: process.env.PATH!, ...env, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(port), SERVICE_ACCOUNT_DIR: dir, WORK_DIR: dir },
+        env: {
+          PATH: `${join(dir, 'bin')}:${process.env.PATH!}`, ...env, ...extraEnv,
+          KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: String(apiPort), SERVICE_ACCOUNT_DIR: dir, WORK_DIR: dir,
+        },
       });
       let output = '';
       child.stdout.on('data', (d) => { output += d; });
@@ -151,39 +290,106 @@ describe('the generator script against a fake API server', () => {
     });
   }
 
+  const snapshot = () => JSON.stringify([...api.secrets.entries()].sort());
+  const values = () => [...api.secrets.values()].flatMap((s) => Object.values(s.data).map((v) => Buffer.from(v, 'base64').toString()));
+
   test('first run creates both Secrets with random values of the documented keys', async () => {
     // When the generator runs on an empty namespace
     const { code, output } = await runGenerator();
     // Then it succeeds and both Secrets exist with every key, passwords 32 and salts 64 alphanumerics
     expect(output).toContain('created Secret site-db-credentials');
     expect(code).toBe(0);
-    const db = secrets.get('site-db-credentials')!;
-    expect(Object.keys(db.data).sort()).toEqual(['database', 'password', 'root-password', 'username']);
-    expect(db.data.database).toBe('wordpress');
-    expect(db.data.username).toBe('wordpress');
-    expect(db.data.password).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(db.data['root-password']).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(db.data.password).not.toEqual(db.data['root-password']);
-    const keys = secrets.get('site-keys')!;
+    const db = Object.fromEntries(Object.entries(api.secrets.get('site-db-credentials')!.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+    expect(Object.keys(db).sort()).toEqual(['database', 'password', 'root-password', 'username']);
+    expect(db.database).toBe('wordpress');
+    expect(db.username).toBe('wordpress');
+    expect(db.password).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(db['root-password']).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(db.password).not.toEqual(db['root-password']);
+    const keys = api.secrets.get('site-keys')!;
     expect(Object.keys(keys.data)).toHaveLength(8);
-    for (const value of Object.values(keys.data)) expect(value).toMatch(/^[A-Za-z0-9]{64}$/);
+    for (const value of Object.values(keys.data)) expect(Buffer.from(value, 'base64').toString()).toMatch(/^[A-Za-z0-9]{64}$/);
     // and the Secrets are not selectable by the prune label
-    expect(db.labels['app.kubernetes.io/part-of']).toBeUndefined();
+    expect(api.secrets.get('site-db-credentials')!.metadata.labels!['app.kubernetes.io/part-of']).toBeUndefined();
+    // and no generated value is printed
+    for (const value of values().filter((v) => v.length >= 32)) expect(output).not.toContain(value);
   });
 
-  test('a second run leaves existing Secrets unchanged', async () => {
+  test('a second run changes no existing Secret: it only creates (409) and reads', async () => {
+    // Given both Secrets from a first run
     await runGenerator();
-    const before = JSON.stringify([...secrets.entries()]);
+    const before = snapshot();
+    api.requests.length = 0;
+    // When the generator runs again against a server that would honour a PUT, PATCH or DELETE
     const { code, output } = await runGenerator();
+    // Then it succeeds, no Secret changed, and it sent nothing but POST and GET
     expect(code).toBe(0);
     expect(output).toContain('Secret site-db-credentials already exists: left unchanged');
-    expect(JSON.stringify([...secrets.entries()])).toEqual(before);
+    expect(snapshot()).toEqual(before);
+    expect(api.requests.map((r) => r.split(' ')[0]).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
   });
 
-  test('an existing Secret without a required key fails the Job with a clear message', async () => {
-    secrets.set('site-db-credentials', { data: { database: 'x', username: 'y', password: 'z' }, labels: {} });
+  test('Secrets someone else created are kept as they are, values and all', async () => {
+    // Given complete Secrets with values of the user's own
+    api.seed('site-db-credentials', { 'database': 'blog', 'username': 'blogger', 'password': 'user-chosen', 'root-password': 'root-chosen' });
+    api.seed('site-keys', Object.fromEntries(['auth-key', 'secure-auth-key', 'logged-in-key', 'nonce-key', 'auth-salt', 'secure-auth-salt',
+      'logged-in-salt', 'nonce-salt'].map((k) => [k, `mine-${k}`])));
+    const before = snapshot();
+    // When the generator runs
     const { code, output } = await runGenerator();
+    // Then nothing changed and no value was printed
+    expect(code).toBe(0);
+    expect(snapshot()).toEqual(before);
+    expect(output).not.toContain('chosen');
+  });
+
+  const complete = { 'database': 'wordpress', 'username': 'wordpress', 'password': 'p'.repeat(32), 'root-password': 'r'.repeat(32) };
+  test.each<{ case: string; values: Record<string, string>; labels: Record<string, string>; key: string }>([
+    { case: 'a key is missing', values: { database: 'x', username: 'y', password: 'z' }, labels: {}, key: 'root-password' },
+    { case: 'a key exists only as a label name', values: { database: 'x', username: 'y', password: 'z' }, labels: { 'root-password': 'x' }, key: 'root-password' },
+    { case: 'a key has an empty value', values: { ...complete, password: '' }, labels: {}, key: 'password' },
+  ])('an existing Secret where $case fails the Job, naming the key, and is left unchanged', async ({ values: seeded, labels, key }) => {
+    // Given an existing database Secret that MySQL could not start with
+    api.seed('site-db-credentials', seeded, labels);
+    const before = JSON.stringify(api.secrets.get('site-db-credentials'));
+    // When the generator runs
+    const { code, output } = await runGenerator();
+    // Then it fails with a message naming the key, changes nothing, and prints no value
     expect(code).not.toBe(0);
-    expect(output).toContain('Secret site-db-credentials exists but has no key root-password');
+    expect(output).toContain(`Secret site-db-credentials exists but has no non-empty value for key ${key}`);
+    expect(JSON.stringify(api.secrets.get('site-db-credentials'))).toEqual(before);
+    expect(output).not.toContain('p'.repeat(32));
+  });
+
+  test('on an IPv6 cluster the API server address is bracketed in the URL', async () => {
+    // When KUBERNETES_SERVICE_HOST is an IPv6 address
+    const { code, output } = await runGenerator('::1', port6);
+    // Then the generator reaches the API server and creates the Secrets
+    expect(output).toContain('created Secret site-keys');
+    expect(code).toBe(0);
+  });
+
+  test('the bearer token never appears on a command line, and every request carries it', async () => {
+    // When the generator runs
+    const { code } = await runGenerator();
+    // Then curl was called, never with the token in its arguments, and the server saw the header on every request
+    expect(code).toBe(0);
+    const argv = readFileSync(argvLog(), 'utf8');
+    expect(argv).toContain('https://127.0.0.1');
+    expect(argv).not.toContain('test-token');
+    expect(api.authorizations.length).toBeGreaterThan(0);
+    expect(new Set(api.authorizations)).toEqual(new Set(['Bearer test-token']));
+  });
+
+  test('an API server that never answers fails the Job in bounded time, naming the URL and the allowed ports', async () => {
+    // Given an API address where connections hang, as when a NetworkPolicy drops them
+    const started = Date.now();
+    // When the generator runs (with the timeouts shortened for the test)
+    const { code, output } = await runGenerator('127.0.0.1', silentPort, { API_CONNECT_TIMEOUT: '1', API_MAX_TIME: '2' });
+    // Then it gives up, says which URL timed out and which ports the NetworkPolicy allows
+    expect(code).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(20000);
+    expect(output).toContain(`POST https://127.0.0.1:${silentPort}/api/v1/namespaces/site-ns/secrets timed out`);
+    expect(output).toContain('site-credentials-generator-api-egress allows 443,6443');
   });
 });

@@ -15,14 +15,6 @@ const LAYERS = ['src', 'charts'];
  */
 const ENTRY_POINTS = new Set(['src/index.ts', 'src/app.ts', 'src/main.ts']);
 
-/**
- * Import cycles known and being removed elsewhere, each as its files in sorted order.
- * TODO(lead): delete the credentials entry once the branch that splits credentials.ts and
- * credentials-generator.ts is merged; the test then guards that cycle too.
- */
-const KNOWN_CYCLES = new Set([
-  'src/credentials/credentials-generator.ts -> src/credentials/credentials.ts',
-]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -100,7 +92,7 @@ describe('import structure', () => {
 
   test('there are no import cycles among src/ and charts/', () => {
     const found = cycles(graph).map((component) => component.join(' -> '));
-    expect(found.filter((cycle) => !KNOWN_CYCLES.has(cycle))).toEqual([]);
+    expect(found).toEqual([]);
   });
 
   test('a cycle is found when there is one', () => {

@@ -3,6 +3,7 @@ import { IngressOptions } from '../exposure/wordpress-ingress';
 import { LoadBalancerOptions } from '../exposure/load-balancer-service';
 import { MySqlOptions } from '../mysql/mysql';
 import { WordPressOptions } from '../wordpress/wordpress';
+import { InternetEgressOptions } from '../network/internet-egress';
 import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
 import { NlbServiceOptions } from '../eks/load-balancing/nlb-service';
 import { EcrPullThroughCacheOptions } from '../eks/images/image-registry';
@@ -15,6 +16,8 @@ export interface CredentialsConfig {
   readonly databaseName?: string;
   /** MySQL user for generated credentials. @default 'wordpress' */
   readonly username?: string;
+  /** Ports the API server listens on, for the generator's NetworkPolicy (minikube 8443, MicroK8s 16443). @default [443, 6443] */
+  readonly apiServerPorts?: number[];
 }
 
 /** The EKS profile, as data. */
@@ -62,8 +65,10 @@ export interface AppConfig {
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;
-  /** Let WordPress reach the internet on 80/443. @default true */
+  /** Let WordPress reach the internet (public addresses only). @default true */
   readonly allowInternetEgress?: boolean;
+  /** Ports of the internet egress and the ranges that are not the internet. @default - TCP 80/443, every address outside DEFAULT_EXCLUDED_CIDRS */
+  readonly internetEgress?: InternetEgressOptions;
   /** Where the site runs. @default 'generic' */
   readonly platform?: 'generic' | 'eks';
   /** Options of the EKS profile (with `platform: eks`). @default - the EKS defaults */

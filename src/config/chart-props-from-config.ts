@@ -24,7 +24,7 @@ export function chartPropsFromConfig(config: AppConfig): ConfiguredSiteProps {
     ...rest,
     credentials: credentials?.existingSecrets
       ? Credentials.fromExistingSecrets(credentials.existingSecrets)
-      : Credentials.generated({ databaseName: credentials?.databaseName, username: credentials?.username }),
+      : Credentials.generated({ databaseName: credentials?.databaseName, username: credentials?.username, apiServerPorts: credentials?.apiServerPorts }),
     platform: platform === 'eks' ? eksPlatform(eks ?? {}) : Platform.generic(),
     imageRegistry: imageRegistry ? registry(imageRegistry) : undefined,
   };

@@ -1,18 +1,14 @@
 import { Construct } from 'constructs';
-import { checkDnsSubdomain } from '../common/checks';
+import { checkDnsSubdomain, checkImage } from '../common/checks';
 import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
 import { CredentialsGenerator, GeneratedCredentialsOptions } from './credentials-generator';
+import { CredentialSecretNames } from './secret-keys';
 import { CURL } from '../images';
 
-/** Names of the two Secrets the workloads read their credentials from. */
-export interface CredentialSecretNames {
-  /** Secret with the keys of `DATABASE_SECRET_KEYS`. */
-  readonly database: string;
-  /** Secret with the keys of `WORDPRESS_KEYS_SECRET_KEYS`. */
-  readonly wordpressKeys: string;
-}
+// Declared beside the keys, so that the generator does not depend back on this module.
+export type { CredentialSecretNames } from './secret-keys';
 
 /** Credentials made concrete inside one release. */
 export interface BoundCredentials {
@@ -62,7 +58,8 @@ class GeneratedCredentials extends Credentials {
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
-    const image = this.options.image ?? CURL.image;
+    // Checked before a registry rewrites it, so that the message shows the value the user wrote.
+    const image = checkImage('credentials.image', this.options.image ?? CURL.image);
     const generator = new CredentialsGenerator(scope, 'credentials-generator', {
       ...this.options,
       image: options.rewriteImage ? options.rewriteImage(image) : image,

@@ -1,3 +1,11 @@
+/** Names of the two Secrets the workloads read their credentials from. */
+export interface CredentialSecretNames {
+  /** Secret with the keys of `DATABASE_SECRET_KEYS`. */
+  readonly database: string;
+  /** Secret with the keys of `WORDPRESS_KEYS_SECRET_KEYS`. */
+  readonly wordpressKeys: string;
+}
+
 /**
  * Keys of the database Secret. MySQL reads them through `MYSQL_*_FILE`, WordPress through
  * `WORDPRESS_DB_*_FILE`; a user-supplied Secret must carry all four.

@@ -51,14 +51,22 @@ export interface TrafficRule {
   readonly ports: number[];
   /** Labels of the peer pods in the same namespace. @default - any peer */
   readonly peerPodSelector?: Record<string, string>;
+  /** Address ranges of the peers (in addition to `peerPodSelector`'s pods). @default - any peer */
+  readonly peerIpBlocks?: k8s.IpBlock[];
   /** Labels for the policy object. */
   readonly labels: Record<string, string>;
 }
 
 /** A NetworkPolicy that opens one flow on top of {@link NamespaceIsolation}. */
 export function allowTraffic(scope: Construct, id: string, rule: TrafficRule): k8s.KubeNetworkPolicy {
+  // No ports would mean every port.
+  if (rule.ports.length === 0) throw new Error(`NetworkPolicy ${rule.name} needs at least one port`);
   const ports = rule.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
-  const peers = rule.peerPodSelector ? [{ podSelector: { matchLabels: rule.peerPodSelector } }] : undefined;
+  const peerList = [
+    ...(rule.peerPodSelector ? [{ podSelector: { matchLabels: rule.peerPodSelector } }] : []),
+    ...(rule.peerIpBlocks ?? []).map((ipBlock) => ({ ipBlock })),
+  ];
+  const peers = peerList.length ? peerList : undefined;
   return new k8s.KubeNetworkPolicy(scope, id, {
     metadata: { name: rule.name, labels: rule.labels },
     spec: {

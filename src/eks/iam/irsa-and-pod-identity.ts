@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { checkInteger } from '../../common/checks';
 import { InvalidPropError } from '../../common/errors';
-import { IWorkloadIdentity, ServiceAccountReference } from '../../identity/workload-identity-interface';
+import { IdentityEndpoint, IWorkloadIdentity, ServiceAccountReference } from '../../identity/workload-identity-interface';
 import { checkRoleArn } from '../aws-values';
 import { PodIdentityAssociations } from './pod-identity-associations';
 
@@ -31,11 +31,14 @@ export abstract class WorkloadIdentity implements IWorkloadIdentity {
   }
 
   public abstract readonly serviceAccountAnnotations: Record<string, string>;
+  public abstract readonly endpoints: IdentityEndpoint[];
   public abstract bind(scope: Construct, serviceAccount: ServiceAccountReference): void;
 }
 
 class Irsa extends WorkloadIdentity {
   public readonly serviceAccountAnnotations: Record<string, string>;
+  // The SDK trades the projected token for credentials at STS, a public endpoint.
+  public readonly endpoints: IdentityEndpoint[] = [{ description: 'AWS STS (sts.<region>.amazonaws.com)', port: 443 }];
 
   constructor(roleArn: string, options: IrsaOptions) {
     super();
@@ -56,6 +59,10 @@ class Irsa extends WorkloadIdentity {
 
 class PodIdentity extends WorkloadIdentity {
   public readonly serviceAccountAnnotations = {};
+  // The agent's link-local addresses (a DaemonSet on every node), IPv4 and IPv6.
+  public readonly endpoints: IdentityEndpoint[] = [
+    { description: 'the EKS Pod Identity agent', port: 80, cidrs: ['169.254.170.23/32', 'fd00:ec2::23/128'] },
+  ];
 
   constructor(private readonly roleArn: string) {
     super();
