@@ -90,6 +90,40 @@ describe('the default app config file', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  test('without an ingress key the default app routes only <releaseName>.localhost, for a local cluster', () => {
+    // Given no config, then a config naming the release
+    const hostsOf = (config: object) => (Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[])
+      .find((o) => o.kind === 'Ingress').spec.rules.map((rule: any) => rule.host);
+    // Then the Ingress has that one host and no catch-all rule
+    expect(hostsOf({})).toEqual(['wordpress.localhost']);
+    expect(hostsOf({ releaseName: 'blog' })).toEqual(['blog.localhost']);
+  });
+
+  test('every host only with anyHost: true in the file', () => {
+    const config = loadAppConfig(configFile('any-host.yaml', 'ingress:\n  anyHost: true\n'));
+    const ingress = (Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[]).find((o) => o.kind === 'Ingress');
+    expect(ingress.spec.rules).toEqual([{ http: expect.any(Object) }]);
+  });
+
+  test('imageRegistry in the file rewrites every image of the site', () => {
+    // Given a mirror prefix in the file
+    const config = loadAppConfig(configFile('registry.yaml', 'imageRegistry:\n  prefix: registry.example.com/mirror\n'));
+    // When the default app is built
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[];
+    // Then every container image comes through the mirror
+    const images = objects.flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(image).toMatch(/^registry\.example\.com\/mirror\//);
+  });
+
+  test('imageRegistry with both ecr and prefix is rejected, naming both choices', () => {
+    const config = loadAppConfig(configFile('registries.yaml', [
+      'imageRegistry:', '  prefix: registry.example.com/mirror', '  ecr: { account: "123456789012", region: eu-west-1, prefix: hub }',
+    ].join('\n')));
+    expect(() => buildDefaultApp(Testing.app(), config)).toThrow('Invalid imageRegistry: ');
+    expect(() => buildDefaultApp(Testing.app(), config)).toThrow('Allowed: either ecr or prefix, not both.');
+  });
+
   test('an app built in code needs no config at all', () => {
     expect(buildDefaultApp(new App({ outdir: join(work, 'code') })).charts.map((c) => c.node.id)).toEqual(['wordpress', 'observability']);
   });

@@ -58,7 +58,10 @@ export interface AppConfig {
   readonly mysql?: MySqlOptions;
   /** WordPress settings. @default - see WordPressOptions */
   readonly wordpress?: WordPressOptions;
-  /** A standard Ingress, or `false` for none. @default - every host, default IngressClass */
+  /**
+   * A standard Ingress (with `hosts`, or `anyHost: true` on a local cluster), or `false` for none.
+   * @default - host `<releaseName>.localhost` on the default IngressClass, for a local cluster
+   */
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;

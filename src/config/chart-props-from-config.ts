@@ -12,6 +12,9 @@ export function chartPropsFromConfig(config: AppConfig): WordPressChartProps {
   if (eks && platform !== 'eks') throw new InvalidPropError('eks', eks, "only with platform: eks");
   return {
     ...rest,
+    // A `.localhost` name resolves to the loopback address in browsers and curl, so the default
+    // app works on a local cluster without answering whatever host name reaches the cluster.
+    ingress: rest.ingress ?? { hosts: [`${rest.releaseName ?? 'wordpress'}.localhost`] },
     credentials: credentials?.existingSecrets
       ? Credentials.fromExistingSecrets(credentials.existingSecrets)
       : Credentials.generated({ databaseName: credentials?.databaseName, username: credentials?.username }),
