@@ -9,6 +9,7 @@ import { ImageRegistry } from '../src/eks/images/image-registry';
 import { AlbIngressOptions, albIngress } from '../src/eks/load-balancing/alb-ingress';
 import { checkAlbGroupsConsistent } from '../src/eks/load-balancing/alb-ingress-group';
 import { Platform } from '../src/eks/platform';
+import { WordPressAutoscaling } from '../src/wordpress/wordpress';
 
 /** Size presets of a fleet site. */
 export type SiteSize = 'small' | 'medium' | 'large';
@@ -23,6 +24,8 @@ export interface FleetSite {
   readonly size?: SiteSize;
   /** WordPress replicas; more than one needs a ReadWriteMany class (EFS): `contentStorageClassName` here or on `Platform.eks`. @default 1 */
   readonly replicas?: number;
+  /** CPU autoscaling above `replicas`, or `false` for exactly `replicas` pods. @default - up to three times `replicas`, when replicas > 1 */
+  readonly autoscaling?: WordPressAutoscaling | false;
   /** Database volume size. @default - by size: 10Gi, 20Gi, 50Gi */
   readonly databaseStorage?: string;
   /** Content volume size. @default - by size: 5Gi, 10Gi, 20Gi */
@@ -143,6 +146,7 @@ export class WordPressFleet {
         },
         wordpress: {
           replicas,
+          ...(site.autoscaling !== undefined ? { autoscaling: site.autoscaling } : {}),
           resources: size.wordpress,
           storage: {
             size: site.contentStorage ?? size.contentStorage,
