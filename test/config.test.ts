@@ -99,6 +99,12 @@ describe('the default app config file', () => {
     expect(hostsOf({ releaseName: 'blog' })).toEqual(['blog.localhost']);
   });
 
+  test('with platform: eks the hosts must be given: the ALB is public', () => {
+    expect(() => buildDefaultApp(Testing.app(), { platform: 'eks' })).toThrow('Invalid ingress.hosts: undefined. Allowed: at least one host name');
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), { platform: 'eks', ingress: { hosts: ['shop.example.com'] } }).charts[0]) as any[];
+    expect(objects.find((o) => o.kind === 'Ingress').spec.rules.map((rule: any) => rule.host)).toEqual(['shop.example.com']);
+  });
+
   test('every host only with anyHost: true in the file', () => {
     const config = loadAppConfig(configFile('any-host.yaml', 'ingress:\n  anyHost: true\n'));
     const ingress = (Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[]).find((o) => o.kind === 'Ingress');
@@ -132,7 +138,7 @@ describe('the default app config file', () => {
 describe('EKS Pod Identity from a config file', () => {
   test('the synth writes the associations beside the output folder, not in it', () => {
     // Given a config that gives WordPress a role through Pod Identity
-    const file = configFile('pod-identity.yaml', 'platform: eks\neks:\n  wordpressRoleArn: arn:aws:iam::111122223333:role/shop\n  identityMode: pod-identity\n');
+    const file = configFile('pod-identity.yaml', 'platform: eks\ningress:\n  hosts: [shop.example.com]\neks:\n  wordpressRoleArn: arn:aws:iam::111122223333:role/shop\n  identityMode: pod-identity\n');
     const root = mkdtempSync(join(work, 'pia-'));
     // When the compiled app synthesizes into ROOT/dist
     const result = spawnSync('node', [join(ROOT, 'lib/src/main.js'), '--config', file], { env: { ...process.env, CDK8S_OUTDIR: join(root, 'dist') }, encoding: 'utf8' });

@@ -60,7 +60,7 @@ export interface AppConfig {
   readonly wordpress?: WordPressOptions;
   /**
    * A standard Ingress (with `hosts`, or `anyHost: true` on a local cluster), or `false` for none.
-   * @default - host `<releaseName>.localhost` on the default IngressClass, for a local cluster
+   * @default - host `<releaseName>.localhost` on the default IngressClass, for a local cluster; with `platform: eks`, required (or `eks.alb: false`)
    */
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service. @default - none */
