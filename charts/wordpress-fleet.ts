@@ -180,7 +180,8 @@ function mergeIngress(shared: IngressOptions, own: IngressOptions = {}): Ingress
 function checkCertificatesConsistent(sites: FleetSite[], shared: SharedAlbOptions): void {
   const sharedCertificates = (shared.options?.certificateArns ?? []).length > 0;
   const withCertificate = sites.findIndex((site) => site.certificateArn !== undefined);
-  if (sharedCertificates || withCertificate < 0) return;
+  // Without the redirect, HTTP keeps working for a site that has no certificate.
+  if (sharedCertificates || withCertificate < 0 || shared.options?.sslRedirect === false) return;
   const without = sites.findIndex((site) => site.certificateArn === undefined);
   if (without >= 0) {
     throw new InvalidPropError(`sites[${without}].certificateArn`, undefined,

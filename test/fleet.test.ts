@@ -113,6 +113,17 @@ describe('WordPressFleet', () => {
     expect(annotations.map((a) => a['alb.ingress.kubernetes.io/group.order'])).toEqual(['1', '2']);
   });
 
+  test('with sslRedirect: false a site without certificate may share the ALB with sites that have one', () => {
+    const objects = synthFleet({
+      platform: Platform.eks(),
+      sharedAlb: { groupName: 'shops', options: { sslRedirect: false } },
+      sites: [{ name: 'a', hosts: ['a.example.com'], certificateArn: CERT(1) }, { name: 'b', hosts: ['b.example.com'] }],
+    });
+    const annotations = objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.annotations!);
+    expect(annotations.map((a) => a['alb.ingress.kubernetes.io/ssl-redirect'])).toEqual([undefined, undefined]);
+    expect(annotations.map((a) => a['alb.ingress.kubernetes.io/listen-ports'])).toEqual(['[{"HTTP":80},{"HTTPS":443}]', '[{"HTTP":80}]']);
+  });
+
   test('a site\'s own Ingress annotations are added to the shared ALB ones, not in their place', () => {
     const objects = synthFleet({
       platform: Platform.eks(),
