@@ -7,7 +7,7 @@ import { NamespaceQuota } from '../src/tenancy/namespace-quota';
 import { WordPressChart } from './wordpress-chart';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { AlbIngressOptions, albIngress } from '../src/eks/load-balancing/alb-ingress';
-import { checkAlbGroupsConsistent } from '../src/eks/load-balancing/alb-ingress-group';
+import { AlbGroupMember, checkAlbGroupsConsistent } from '../src/eks/load-balancing/alb-ingress-group';
 import { Platform } from '../src/eks/platform';
 import { WordPressAutoscaling } from '../src/wordpress/wordpress';
 
@@ -121,7 +121,7 @@ export class WordPressFleet {
     const platform = props.platform ?? Platform.generic();
     if (props.sharedAlb && !props.ingressFor) checkCertificatesConsistent(props.sites, props.sharedAlb);
     const ordered = [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
-    const ingresses: { prop: string; annotations: Readonly<Record<string, string>> }[] = [];
+    const ingresses: AlbGroupMember[] = [];
     ordered.forEach((site, index) => {
       const prop = `sites[${props.sites.indexOf(site)}]`;
       const size = SIZES[checkOneOf(`${prop}.size`, site.size ?? 'small', ['small', 'medium', 'large'])];

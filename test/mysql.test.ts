@@ -121,11 +121,13 @@ describe('MySql', () => {
 
   test('option names are normalised: a dashed override replaces the default instead of adding a second line', () => {
     // Given an override spelled with dashes and one with the loose- prefix
-    const config = renderMySqlConfig('1Gi', { 'max-connections': 300, 'loose-local-infile': 0 });
+    const config = renderMySqlConfig('1Gi', { 'max-connections': 300, 'loose-local-infile': 0, 'loose-host-cache-size': 10 });
     // Then one max_connections line remains, with the override, and the names use underscores
     expect(config.split('\n').filter((line) => line.startsWith('max_connections'))).toEqual(['max_connections = 300']);
-    expect(config).toContain('local_infile = 0');
     expect(config).not.toContain('max-connections');
+    // and loose- stays (it only makes an unknown option a warning) while still replacing the default
+    expect(config).toContain('loose_local_infile = 0');
+    expect(config.split('\n').filter((line) => line.includes('host_cache_size'))).toEqual(['loose_host_cache_size = 10']);
   });
 
   describe('rejects bad input before anything is written', () => {

@@ -54,11 +54,17 @@ const OFF_ONLY_OPTIONS = new Set(['local_infile']);
 const ON_VALUES = new Set(['1', 'on', 'true', 'yes']);
 const PREFIXES = /^(skip|disable|enable)_/;
 
+/** An override's option name with `_` for `-`: as rendered, and without `loose_` to compare options. */
+interface OptionName {
+  readonly rendered: string;
+  readonly option: string;
+}
+
 /**
- * The canonical `_` name of an option, after checking that it is one the manifests tolerate.
- * MySQL treats `-` and `_` alike and ignores unknown `loose-` options.
+ * The normalised name of an option, after checking that it is one the manifests tolerate.
+ * MySQL treats `-` and `_` alike; `loose-` only makes an unknown option a warning, so it is kept.
  */
-function checkedOptionName(name: string, value: MySqlOptionValue): string {
+function checkedOptionName(name: string, value: MySqlOptionValue): OptionName {
   const prop = `mysql.configOverrides.${name}`;
   if (!OPTION_NAME.test(name)) {
     throw new InvalidPropError(prop, name, 'a mysqld option name of lower-case letters, digits, _ and -');
@@ -75,7 +81,7 @@ function checkedOptionName(name: string, value: MySqlOptionValue): string {
     const on = prefix === 'enable' || (prefix === undefined && ON_VALUES.has(String(value).toLowerCase()));
     if (on) throw new InvalidPropError(prop, value, `${base} off (0 or OFF): on, it lets clients read files through the server`);
   }
-  return unprefixed;
+  return { rendered: normalised, option: unprefixed };
 }
 
 /**
@@ -105,15 +111,16 @@ export function renderMySqlConfig(memoryLimit: string, overrides: Record<string,
   // rendering both, and two spellings of one option are caught.
   const given = new Map<string, string>();
   for (const [name, value] of Object.entries(overrides)) {
-    const key = checkedOptionName(name, value);
-    if (given.has(key)) {
-      throw new InvalidPropError(`mysql.configOverrides.${name}`, value, `one spelling per option (${given.get(key)} is the same option)`);
+    const { rendered, option } = checkedOptionName(name, value);
+    if (given.has(option)) {
+      throw new InvalidPropError(`mysql.configOverrides.${name}`, value, `one spelling per option (${given.get(option)} is the same option)`);
     }
-    given.set(key, name);
+    given.set(option, name);
     if (/[\r\n]/.test(String(value))) {
       throw new InvalidPropError(`mysql.configOverrides.${name}`, value, 'a single-line value');
     }
-    options[key] = value;
+    delete options[option];
+    options[rendered] = value;
   }
   const lines = Object.entries(options).map(([name, value]) => `${name} = ${String(value)}`);
   return ['# Rendered by cdk8s-wordpress-eks; read after /etc/my.cnf.', '[mysqld]', ...lines, ''].join('\n');
