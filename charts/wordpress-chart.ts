@@ -33,7 +33,10 @@ export interface WordPressChartProps {
   readonly mysql?: MySqlOptions;
   /** WordPress settings. @default - see WordPressOptions */
   readonly wordpress?: WordPressOptions;
-  /** A standard Ingress in front of WordPress; `false` for none. @default - every host, on the default IngressClass */
+  /**
+   * A standard Ingress in front of WordPress, on the given `hosts` (or, on a local cluster only,
+   * `anyHost: true`); `false` for none. @default - required: an Ingress needs `hosts` or `anyHost`
+   */
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service in front of WordPress. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;
@@ -67,6 +70,8 @@ export class WordPressChart extends Chart {
   public readonly releaseLabels: StandardLabels;
   /** The most every pod of the chart holds at once, for a namespace quota. */
   public readonly resourceBudgets: ResourceBudget[];
+  /** The Ingress, unless `ingress: false`. */
+  public readonly ingress?: WordPressIngress;
 
   constructor(scope: Construct, id: string, chartProps: WordPressChartProps = {}) {
     const platform = chartProps.platform ?? Platform.generic();
@@ -123,7 +128,7 @@ export class WordPressChart extends Chart {
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
 
     if (props.ingress !== false) {
-      new WordPressIngress(this, 'ingress', {
+      this.ingress = new WordPressIngress(this, 'ingress', {
         ...props.ingress,
         name: release,
         serviceName: this.wordpress.service.name,

@@ -2,13 +2,15 @@ import { Construct } from 'constructs';
 import { checkDnsLabel, checkInteger, checkNamespace, checkOneOf } from '../src/common/checks';
 import { InvalidPropError } from '../src/common/errors';
 import { ComputeResources } from '../src/common/resources';
-import { IngressOptions } from '../src/exposure/wordpress-ingress';
+import { checkIngressHosts, IngressOptions } from '../src/exposure/wordpress-ingress';
 import { NamespaceQuota } from '../src/tenancy/namespace-quota';
 import { WordPressChart } from './wordpress-chart';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { AlbIngressOptions, albIngress } from '../src/eks/load-balancing/alb-ingress';
+import { AlbGroupMember, checkAlbGroupsConsistent } from '../src/eks/load-balancing/alb-ingress-group';
 import { Platform } from '../src/eks/platform';
 import { checkIdFree } from '../src/synth/object-clashes';
+import { WordPressAutoscaling } from '../src/wordpress/wordpress';
 
 /** Size presets of a fleet site. */
 export type SiteSize = 'small' | 'medium' | 'large';
@@ -21,19 +23,25 @@ export interface FleetSite {
   readonly hosts: string[];
   /** Resource preset. @default 'small' */
   readonly size?: SiteSize;
-  /** WordPress replicas; more than one needs `contentStorageClassName` with ReadWriteMany (EFS). @default 1 */
+  /** WordPress replicas; more than one needs a ReadWriteMany class (EFS): `contentStorageClassName` here or on `Platform.eks`. @default 1 */
   readonly replicas?: number;
+  /** CPU autoscaling above `replicas`, or `false` for exactly `replicas` pods. @default - up to three times `replicas`, when replicas > 1 */
+  readonly autoscaling?: WordPressAutoscaling | false;
   /** Database volume size. @default - by size: 10Gi, 20Gi, 50Gi */
   readonly databaseStorage?: string;
   /** Content volume size. @default - by size: 5Gi, 10Gi, 20Gi */
   readonly contentStorage?: string;
-  /** StorageClass of the content volume. @default - the cluster default (ReadWriteMany class when replicas > 1) */
+  /** StorageClass of the content volume. @default - the platform's `contentStorageClassName` when replicas > 1, else the cluster default */
   readonly contentStorageClassName?: string;
-  /** StorageClass of the database volume. @default - the cluster default */
+  /** StorageClass of the database volume. @default - the platform's `databaseStorageClassName`, else the cluster default */
   readonly databaseStorageClassName?: string;
   /** Ingress options for this site; the fleet sets the hosts. @default - see WordPressFleetProps */
   readonly ingress?: IngressOptions;
-  /** ACM certificate for this site's hosts, on the shared ALB. @default - the shared ALB's certificates */
+  /**
+   * ACM certificate for this site's hosts, on the shared ALB. When any site of the shared ALB has a
+   * certificate (its own or the shared one), every site needs one: the HTTP-to-HTTPS redirect is
+   * group-wide. @default - the shared ALB's certificates
+   */
   readonly certificateArn?: string;
 }
 
@@ -111,24 +119,27 @@ export class WordPressFleet {
     }
     checkUnique(props.sites);
     const partOf = checkDnsLabel('partOf', props.partOf ?? 'wordpress-fleet');
+    const platform = props.platform ?? Platform.generic();
+    if (props.sharedAlb && !props.ingressFor) checkCertificatesConsistent(props.sites, props.sharedAlb);
     const ordered = [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
+    const ingresses: AlbGroupMember[] = [];
     ordered.forEach((site, index) => {
       const prop = `sites[${props.sites.indexOf(site)}]`;
       checkIdFree(scope, site.name, `${prop}.name`);
       const size = SIZES[checkOneOf(`${prop}.size`, site.size ?? 'small', ['small', 'medium', 'large'])];
       const replicas = checkInteger(`${prop}.replicas`, site.replicas ?? 1, 1, 100);
-      if (replicas > 1 && !site.contentStorageClassName) {
+      if (replicas > 1 && !site.contentStorageClassName && !platform.contentStorageClassName) {
         throw new InvalidPropError(`${prop}.contentStorageClassName`, site.contentStorageClassName,
-          `a ReadWriteMany StorageClass (such as EFS) when replicas is ${replicas}`);
+          `a ReadWriteMany StorageClass (such as EFS) when replicas is ${replicas}, here or as Platform.eks({ contentStorageClassName })`);
       }
       const ingress = props.ingressFor ? props.ingressFor(site, index + 1)
-        : props.sharedAlb ? { ...sharedAlbIngress(props.sharedAlb, site, index + 1), ...site.ingress }
+        : props.sharedAlb ? mergeIngress(sharedAlbIngress(props.sharedAlb, site, index + 1), site.ingress)
           : site.ingress ?? {};
       const chart = new WordPressChart(scope, site.name, {
         namespace: site.name,
         releaseName: site.name,
         partOf,
-        platform: props.platform,
+        platform,
         imageRegistry: props.imageRegistry,
         ingress: { ...ingress, hosts: site.hosts },
         mysql: {
@@ -137,6 +148,7 @@ export class WordPressFleet {
         },
         wordpress: {
           replicas,
+          ...(site.autoscaling !== undefined ? { autoscaling: site.autoscaling } : {}),
           resources: size.wordpress,
           storage: {
             size: site.contentStorage ?? size.contentStorage,
@@ -145,6 +157,7 @@ export class WordPressFleet {
           },
         },
       });
+      if (chart.ingress) ingresses.push({ prop: `${prop}.ingress`, annotations: chart.ingress.annotations });
       new NamespaceQuota(chart, 'quota', {
         budgets: chart.resourceBudgets,
         name: site.name,
@@ -153,6 +166,29 @@ export class WordPressFleet {
       });
       this.sites.push(chart);
     });
+    checkAlbGroupsConsistent(ingresses);
+  }
+}
+
+/** A site's own Ingress options over the shared ones; annotations are merged, not replaced. */
+function mergeIngress(shared: IngressOptions, own: IngressOptions = {}): IngressOptions {
+  return { ...shared, ...own, annotations: { ...shared.annotations, ...own.annotations } };
+}
+
+/**
+ * On one ALB the HTTP-to-HTTPS redirect is group-wide: a site without a certificate beside sites
+ * with one would be redirected to an HTTPS listener that has no certificate for its hosts.
+ */
+function checkCertificatesConsistent(sites: FleetSite[], shared: SharedAlbOptions): void {
+  const sharedCertificates = (shared.options?.certificateArns ?? []).length > 0;
+  const withCertificate = sites.findIndex((site) => site.certificateArn !== undefined);
+  // Without the redirect, HTTP keeps working for a site that has no certificate.
+  if (sharedCertificates || withCertificate < 0 || shared.options?.sslRedirect === false) return;
+  const without = sites.findIndex((site) => site.certificateArn === undefined);
+  if (without >= 0) {
+    throw new InvalidPropError(`sites[${without}].certificateArn`, undefined,
+      `an ACM certificate for this site's hosts (or sharedAlb.options.certificateArns for every site): sites[${withCertificate}] `
+      + `"${sites[withCertificate].name}" has one, and its HTTP-to-HTTPS redirect applies to every site of the shared ALB`);
   }
 }
 
@@ -181,6 +217,7 @@ function checkUnique(sites: FleetSite[]): void {
     if (!Array.isArray(site.hosts) || site.hosts.length === 0) {
       throw new InvalidPropError(`sites[${index}].hosts`, site.hosts, 'at least one host name');
     }
+    checkIngressHosts(`sites[${index}].hosts`, site.hosts);
     for (const host of site.hosts) {
       if (hosts.has(host)) {
         throw new InvalidPropError(`sites[${index}].hosts`, host, `host names no other site uses (site "${hosts.get(host)}" has it)`);

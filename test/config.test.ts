@@ -90,6 +90,46 @@ describe('the default app config file', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  test('without an ingress key the default app routes only <releaseName>.localhost, for a local cluster', () => {
+    // Given no config, then a config naming the release
+    const hostsOf = (config: object) => (Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[])
+      .find((o) => o.kind === 'Ingress').spec.rules.map((rule: any) => rule.host);
+    // Then the Ingress has that one host and no catch-all rule
+    expect(hostsOf({})).toEqual(['wordpress.localhost']);
+    expect(hostsOf({ releaseName: 'blog' })).toEqual(['blog.localhost']);
+  });
+
+  test('with platform: eks the hosts must be given: the ALB is public', () => {
+    expect(() => buildDefaultApp(Testing.app(), { platform: 'eks' })).toThrow('Invalid ingress.hosts: undefined. Allowed: at least one host name');
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), { platform: 'eks', ingress: { hosts: ['shop.example.com'] } }).charts[0]) as any[];
+    expect(objects.find((o) => o.kind === 'Ingress').spec.rules.map((rule: any) => rule.host)).toEqual(['shop.example.com']);
+  });
+
+  test('every host only with anyHost: true in the file', () => {
+    const config = loadAppConfig(configFile('any-host.yaml', 'ingress:\n  anyHost: true\n'));
+    const ingress = (Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[]).find((o) => o.kind === 'Ingress');
+    expect(ingress.spec.rules).toEqual([{ http: expect.any(Object) }]);
+  });
+
+  test('imageRegistry in the file rewrites every image of the site', () => {
+    // Given a mirror prefix in the file
+    const config = loadAppConfig(configFile('registry.yaml', 'imageRegistry:\n  prefix: registry.example.com/mirror\n'));
+    // When the default app is built
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[];
+    // Then every container image comes through the mirror
+    const images = objects.flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(image).toMatch(/^registry\.example\.com\/mirror\//);
+  });
+
+  test('imageRegistry with both ecr and prefix is rejected, naming both choices', () => {
+    const config = loadAppConfig(configFile('registries.yaml', [
+      'imageRegistry:', '  prefix: registry.example.com/mirror', '  ecr: { account: "123456789012", region: eu-west-1, prefix: hub }',
+    ].join('\n')));
+    expect(() => buildDefaultApp(Testing.app(), config)).toThrow('Invalid imageRegistry: ');
+    expect(() => buildDefaultApp(Testing.app(), config)).toThrow('Allowed: either ecr or prefix, not both.');
+  });
+
   test('an app built in code needs no config at all', () => {
     expect(buildDefaultApp(new App({ outdir: join(work, 'code') })).charts.map((c) => c.node.id)).toEqual(['wordpress', 'observability']);
   });
@@ -98,7 +138,7 @@ describe('the default app config file', () => {
 describe('EKS Pod Identity from a config file', () => {
   test('the synth writes the associations beside the output folder, not in it', () => {
     // Given a config that gives WordPress a role through Pod Identity
-    const file = configFile('pod-identity.yaml', 'platform: eks\neks:\n  wordpressRoleArn: arn:aws:iam::111122223333:role/shop\n  identityMode: pod-identity\n');
+    const file = configFile('pod-identity.yaml', 'platform: eks\ningress:\n  hosts: [shop.example.com]\neks:\n  wordpressRoleArn: arn:aws:iam::111122223333:role/shop\n  identityMode: pod-identity\n');
     const root = mkdtempSync(join(work, 'pia-'));
     // When the compiled app synthesizes into ROOT/dist
     const result = spawnSync('node', [join(ROOT, 'lib/src/main.js'), '--config', file], { env: { ...process.env, CDK8S_OUTDIR: join(root, 'dist') }, encoding: 'utf8' });

@@ -1,6 +1,10 @@
 import { Testing } from 'cdk8s';
 import { FleetSite, WordPressFleet, WordPressFleetProps } from '../charts/wordpress-fleet';
-import { Manifest } from './helpers';
+import { Platform } from '../src/eks/platform';
+import { find, Manifest } from './helpers';
+import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
+
+const CERT = (id: number) => `arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5${id}`;
 
 const SITES: FleetSite[] = [
   { name: 'grocer', hosts: ['grocer.example.com'] },
@@ -46,15 +50,122 @@ describe('WordPressFleet', () => {
     expect(quota.spec.hard['requests.cpu']).toBe(`${Math.ceil((0.5 + 0.25 * 7 + 0.01) * 1.2 * 1000)}m`);
   });
 
-  test.each([
-    [[{ name: 'a', hosts: ['a.example.com'] }, { name: 'a', hosts: ['b.example.com'] }], 'Invalid sites[1].name: "a". Allowed: a name no other site has (sites[0] is also "a")'],
-    [[{ name: 'Shop', hosts: ['a.example.com'] }], 'Invalid sites[0].name: "Shop". Allowed: a DNS-1123 label of at most 40 characters'],
-    [[{ name: 'a', hosts: ['x.example.com'] }, { name: 'b', hosts: ['x.example.com'] }], 'Invalid sites[1].hosts: "x.example.com". Allowed: host names no other site uses (site "a" has it)'],
-    [[{ name: 'a', hosts: [] }], 'Invalid sites[0].hosts: []. Allowed: at least one host name'],
-    [[{ name: 'a', hosts: ['a.example.com'], replicas: 2 }], 'Invalid sites[0].contentStorageClassName: undefined. Allowed: a ReadWriteMany StorageClass'],
-    [[{ name: 'a', hosts: ['a.example.com'], size: 'huge' }], 'Invalid sites[0].size: "huge". Allowed: one of small, medium, large'],
-    [[], 'Invalid sites: []. Allowed: a list of at least one site'],
-  ])('rejects %j', (sites, message) => {
-    expect(() => new WordPressFleet(Testing.app(), { sites: sites as FleetSite[] })).toThrow(message);
+  test('quotaHeadroomPercent scales every quota over what the site can hold', () => {
+    // Given no headroom, then 50%
+    const quota = (percent: number) => synthFleet({ quotaHeadroomPercent: percent })
+      .find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'grocer')!.spec.hard;
+    // Then grocer (small: MySQL 1 pod + WordPress 1 pod + the credentials Job = 3 pods; 100m + 50m + 10m CPU) scales by it
+    expect(quota(0).pods).toBe(3);
+    expect(quota(50).pods).toBe(Math.ceil(3 * 1.5));
+    expect(quota(0)['requests.cpu']).toBe('160m');
+    expect(quota(50)['requests.cpu']).toBe('240m');
+  });
+
+  test('a site can run a fixed number of replicas: no autoscaler, and a quota for exactly those pods', () => {
+    // Given a site with 3 replicas on EFS and autoscaling off
+    const objects = synthFleet({ sites: [{ name: 'shop', hosts: ['shop.example.com'], replicas: 3, contentStorageClassName: 'efs', autoscaling: false }], quotaHeadroomPercent: 0 });
+    // Then the Deployment keeps 3 pods, no HPA exists, and the quota holds MySQL + 3 pods + 1 surge + the credentials Job
+    expect(find(objects, 'Deployment').spec.replicas).toBe(3);
+    expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(find(objects, 'ResourceQuota').spec.hard.pods).toBe(6);
+  });
+
+  test('each namespace has a LimitRange with small container defaults', () => {
+    const limits = find(synthFleet().filter((o) => o.metadata.namespace === 'bakery'), 'LimitRange', 'bakery');
+    expect(limits.spec).toEqual({
+      limits: [{
+        type: 'Container',
+        defaultRequest: { cpu: '50m', memory: '64Mi' },
+        default: { cpu: '250m', memory: '256Mi' },
+      }],
+    });
+  });
+
+  test('Platform.eks storage classes apply to fleet sites: content for several replicas, and the database', () => {
+    // Given an EKS platform with both classes, and a site with 2 replicas and no class of its own
+    const objects = synthFleet({
+      platform: Platform.eks({ contentStorageClassName: 'efs-wordpress', databaseStorageClassName: 'gp3-encrypted', alb: false }),
+      sites: [{ name: 'shop', hosts: ['shop.example.com'], replicas: 2 }],
+    });
+    // Then the content claim is ReadWriteMany on EFS and the database on gp3
+    expect(find(objects, 'PersistentVolumeClaim').spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'efs-wordpress' });
+    expect(find(objects, 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('gp3-encrypted');
+  });
+
+  test('a site\'s own storage classes win over the platform\'s', () => {
+    const objects = synthFleet({
+      platform: Platform.eks({ contentStorageClassName: 'efs-wordpress', databaseStorageClassName: 'gp3-encrypted', alb: false }),
+      sites: [{ name: 'shop', hosts: ['shop.example.com'], replicas: 2, contentStorageClassName: 'nfs', databaseStorageClassName: 'io2' }],
+    });
+    expect(find(objects, 'PersistentVolumeClaim').spec.storageClassName).toBe('nfs');
+    expect(find(objects, 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('io2');
+  });
+
+  test('a shared ALB with a certificate per site redirects every site to HTTPS', () => {
+    const objects = synthFleet({
+      platform: Platform.eks(),
+      sharedAlb: { groupName: 'shops' },
+      sites: [{ name: 'a', hosts: ['a.example.com'], certificateArn: CERT(1) }, { name: 'b', hosts: ['b.example.com'], certificateArn: CERT(2) }],
+    });
+    const annotations = objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.annotations!);
+    expect(annotations.map((a) => a['alb.ingress.kubernetes.io/ssl-redirect'])).toEqual(['443', '443']);
+    expect(annotations.map((a) => a['alb.ingress.kubernetes.io/certificate-arn'])).toEqual([CERT(1), CERT(2)]);
+    expect(annotations.map((a) => a['alb.ingress.kubernetes.io/group.order'])).toEqual(['1', '2']);
+  });
+
+  test('with sslRedirect: false a site without certificate may share the ALB with sites that have one', () => {
+    const objects = synthFleet({
+      platform: Platform.eks(),
+      sharedAlb: { groupName: 'shops', options: { sslRedirect: false } },
+      sites: [{ name: 'a', hosts: ['a.example.com'], certificateArn: CERT(1) }, { name: 'b', hosts: ['b.example.com'] }],
+    });
+    const annotations = objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata.annotations!);
+    expect(annotations.map((a) => a['alb.ingress.kubernetes.io/ssl-redirect'])).toEqual([undefined, undefined]);
+    expect(annotations.map((a) => a['alb.ingress.kubernetes.io/listen-ports'])).toEqual(['[{"HTTP":80},{"HTTPS":443}]', '[{"HTTP":80}]']);
+  });
+
+  test('a site\'s own Ingress annotations are added to the shared ALB ones, not in their place', () => {
+    const objects = synthFleet({
+      platform: Platform.eks(),
+      sharedAlb: { groupName: 'shops' },
+      sites: [{ name: 'a', hosts: ['a.example.com'], ingress: { annotations: { 'example.com/owner': 'team-a' } } }],
+    });
+    expect(find(objects, 'Ingress').metadata.annotations).toMatchObject({
+      'alb.ingress.kubernetes.io/group.name': 'shops',
+      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+      'example.com/owner': 'team-a',
+    });
+  });
+
+  describe('rejects bad input before anything is written', () => {
+    const cases: (RejectionCase & { fleet: Partial<WordPressFleetProps> & { sites: FleetSite[] } })[] = [
+      { name: 'two sites with one name', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'] }, { name: 'a', hosts: ['b.example.com'] }] }, prop: 'sites[1].name', value: 'a', allowed: 'a name no other site has (sites[0] is also "a")' },
+      { name: 'an upper-case site name', fleet: { sites: [{ name: 'Shop', hosts: ['a.example.com'] }] }, prop: 'sites[0].name', value: 'Shop', allowed: 'a DNS-1123 label of at most 40 characters' },
+      { name: 'a host two sites share', fleet: { sites: [{ name: 'a', hosts: ['x.example.com'] }, { name: 'b', hosts: ['x.example.com'] }] }, prop: 'sites[1].hosts', value: 'x.example.com', allowed: 'host names no other site uses (site "a" has it)' },
+      { name: 'a site without hosts', fleet: { sites: [{ name: 'a', hosts: [] }] }, prop: 'sites[0].hosts', value: [], allowed: 'at least one host name' },
+      { name: 'an IP address as host', fleet: { sites: [{ name: 'a', hosts: ['a.example.com', '198.51.100.7'] }] }, prop: 'sites[0].hosts[1]', value: '198.51.100.7', allowed: 'not an IP address' },
+      { name: 'a host listed twice on one site', fleet: { sites: [{ name: 'a', hosts: ['a.example.com', 'a.example.com'] }] }, prop: 'sites[0].hosts[1]', value: 'a.example.com', allowed: 'sites[0].hosts[0] is also "a.example.com"' },
+      { name: 'several replicas without any ReadWriteMany class', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'], replicas: 2 }] }, prop: 'sites[0].contentStorageClassName', value: undefined, allowed: 'a ReadWriteMany StorageClass (such as EFS) when replicas is 2, here or as Platform.eks({ contentStorageClassName })' },
+      { name: 'an unknown size', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'], size: 'huge' as any }] }, prop: 'sites[0].size', value: 'huge', allowed: 'one of small, medium, large' },
+      { name: 'no sites', fleet: { sites: [] }, prop: 'sites', value: [], allowed: 'a list of at least one site' },
+      { name: 'a negative quota headroom', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'] }], quotaHeadroomPercent: -1 }, prop: 'quota.headroomPercent', value: -1, allowed: 'an integer from 0 to 500' },
+      {
+        name: 'a site without certificate beside one with a certificate on the shared ALB (the redirect is group-wide)',
+        fleet: { platform: Platform.eks(), sharedAlb: {}, sites: [{ name: 'a', hosts: ['a.example.com'], certificateArn: CERT(1) }, { name: 'b', hosts: ['b.example.com'] }] },
+        prop: 'sites[1].certificateArn', value: undefined, allowed: 'sites[0] "a" has one, and its HTTP-to-HTTPS redirect applies to every site of the shared ALB',
+      },
+      {
+        name: 'ingressFor giving the sites of one IngressGroup different schemes',
+        fleet: {
+          platform: Platform.eks(),
+          sites: [{ name: 'a', hosts: ['a.example.com'] }, { name: 'b', hosts: ['b.example.com'] }],
+          ingressFor: (_site, position) => ({ annotations: { 'alb.ingress.kubernetes.io/group.name': 'g', 'alb.ingress.kubernetes.io/scheme': position === 1 ? 'internal' : 'internet-facing' } }),
+        },
+        prop: 'sites[1].ingress.annotations.alb.ingress.kubernetes.io/scheme', value: 'internet-facing', allowed: '"internal", as on sites[0].ingress: alb.ingress.kubernetes.io/scheme applies to the whole ALB of IngressGroup "g"',
+      },
+    ];
+    test.each(cases)('$name', ({ fleet, ...expected }) => {
+      expectRejected(rejectionOf((app) => new WordPressFleet(app, fleet)), expected);
+    });
   });
 });

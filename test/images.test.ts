@@ -9,6 +9,9 @@ import { checkMySqlImage, checkWordPressImage, ImageFacts, parseImage } from '..
 import { isPinned } from '../src/validation/policy';
 import { Manifest } from './helpers';
 
+/** Hosts every site needs for its Ingress (the chart refuses to route every host by default). */
+const SITE_HOSTS = { hosts: ['blog.example.com'] };
+
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
@@ -71,7 +74,7 @@ describe('default images', () => {
   });
 
   test('a synthesized site and its agents run the pinned references', () => {
-    const site = Testing.synth(new WordPressChart(Testing.app(), 'site', {})) as Manifest[];
+    const site = Testing.synth(new WordPressChart(Testing.app(), 'site', { ingress: SITE_HOSTS })) as Manifest[];
     const agents = Testing.synth(new ObservabilityChart(Testing.app(), 'obs', {})) as Manifest[];
     expect(new Set(containerImages([...site, ...agents]))).toEqual(new Set([
       images.MYSQL.image, images.WORDPRESS.image, images.CURL.image, agentImages.FLUENT_BIT.image, agentImages.NODE_EXPORTER.image,

@@ -9,7 +9,7 @@ import { LinearSynthApp } from '../src/synth/linear-synth-app';
 function build(app: App): void {
   const base = new Chart(app, 'base');
   new k8s.KubeNamespace(base, 'ns', { metadata: { name: 'shared' } });
-  const a = new WordPressChart(app, 'site-a', { namespace: 'a', releaseName: 'a' });
+  const a = new WordPressChart(app, 'site-a', { namespace: 'a', releaseName: 'a', ingress: { hosts: ['a.example.com'] } });
   const b = new WordPressChart(app, 'site-b', { namespace: 'b', releaseName: 'b', ingress: false });
   a.addDependency(base);
   b.addDependency(a);

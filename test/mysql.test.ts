@@ -1,6 +1,8 @@
-import { MySql } from '../src/mysql/mysql';
+import { Chart } from 'cdk8s';
+import { MySql, MySqlProps } from '../src/mysql/mysql';
 import { renderMySqlConfig } from '../src/mysql/mysql-config';
 import { find, mainContainer, synth, testChart, testLabels } from './helpers';
+import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
 
 const credentials = { secretNames: { database: 'db-secret', wordpressKeys: 'keys-secret' }, workloadAnnotations: {} };
 
@@ -117,22 +119,52 @@ describe('MySql', () => {
     expect(renderMySqlConfig('4Gi')).toContain('innodb_buffer_pool_size = 2048M');
   });
 
+  test('option names are normalised: a dashed override replaces the default instead of adding a second line', () => {
+    // Given an override spelled with dashes and one with the loose- prefix
+    const config = renderMySqlConfig('1Gi', { 'max-connections': 300, 'loose-local-infile': 0, 'loose-host-cache-size': 10 });
+    // Then one max_connections line remains, with the override, and the names use underscores
+    expect(config.split('\n').filter((line) => line.startsWith('max_connections'))).toEqual(['max_connections = 300']);
+    expect(config).not.toContain('max-connections');
+    // and loose- stays (it only makes an unknown option a warning) while still replacing the default
+    expect(config).toContain('loose_local_infile = 0');
+    expect(config.split('\n').filter((line) => line.includes('host_cache_size'))).toEqual(['loose_host_cache_size = 10']);
+  });
+
   describe('rejects bad input before anything is written', () => {
-    test.each([
-      [{ name: 'Bad_Name' }, 'Invalid mysql.name: "Bad_Name". Allowed: a DNS-1123 label of at most 52 characters'],
-      [{ image: 'mysql' }, 'Invalid mysql.image: "mysql". Allowed: an image reference pinned to a version tag or a sha256 digest'],
-      [{ image: 'mysql:latest' }, 'Invalid mysql.image: "mysql:latest"'],
-      [{ storage: { size: '20GB' } }, 'Invalid mysql.storage.size: "20GB". Allowed: a positive Kubernetes quantity'],
-      [{ storage: { size: '0' } }, 'Invalid mysql.storage.size: "0"'],
-      [{ storage: { storageClassName: 'GP3' } }, 'Invalid mysql.storage.storageClassName: "GP3"'],
-      [{ resources: { limits: { memory: '256Mi' } , requests: { memory: '256Mi' } } }, 'Invalid mysql.resources.limits.memory: "256Mi". Allowed: at least 512Mi'],
-      [{ resources: { requests: { memory: '2Gi' } } }, 'Invalid mysql.resources.requests.memory: "2Gi". Allowed: at most the limit 1Gi (mysql.resources.limits.memory)'],
-      [{ resources: { limits: { cpu: 'lots' } } }, 'Invalid mysql.resources.limits.cpu: "lots"'],
-      [{ terminationGracePeriodSeconds: 5 }, 'Invalid mysql.terminationGracePeriodSeconds: 5. Allowed: an integer from 30 to 3600'],
-      [{ configOverrides: { 'bad option': 1 } }, 'Invalid mysql.configOverrides.bad option'],
-      [{ configOverrides: { sql_mode: 'a\nb' } }, 'Allowed: a single-line value'],
-    ])('%j', (props, message) => {
-      expect(() => synthMySql(props as any)).toThrow(message);
+    const cases: (RejectionCase & { props: Partial<MySqlProps> })[] = [
+      { name: 'an underscore in the name', props: { name: 'Bad_Name' }, prop: 'mysql.name', value: 'Bad_Name', allowed: 'a DNS-1123 label of at most 52 characters' },
+      { name: 'an untagged image', props: { image: 'mysql' }, prop: 'mysql.image', value: 'mysql', allowed: 'an image reference pinned to a version tag or a sha256 digest' },
+      { name: 'the latest tag', props: { image: 'mysql:latest' }, prop: 'mysql.image', value: 'mysql:latest', allowed: 'pinned to a version tag' },
+      { name: 'a size in GB instead of Gi', props: { storage: { size: '20GB' } }, prop: 'mysql.storage.size', value: '20GB', allowed: 'a positive Kubernetes quantity' },
+      { name: 'a zero size', props: { storage: { size: '0' } }, prop: 'mysql.storage.size', value: '0', allowed: 'a positive Kubernetes quantity' },
+      { name: 'an upper-case StorageClass', props: { storage: { storageClassName: 'GP3' } }, prop: 'mysql.storage.storageClassName', value: 'GP3', allowed: 'a DNS-1123 subdomain' },
+      { name: 'a memory limit under 512Mi', props: { resources: { limits: { memory: '256Mi' }, requests: { memory: '256Mi' } } }, prop: 'mysql.resources.limits.memory', value: '256Mi', allowed: 'at least 512Mi' },
+      { name: 'a memory request over the limit', props: { resources: { requests: { memory: '2Gi' } } }, prop: 'mysql.resources.requests.memory', value: '2Gi', allowed: 'at most the limit 1Gi (mysql.resources.limits.memory)' },
+      { name: 'a CPU limit that is not a quantity', props: { resources: { limits: { cpu: 'lots' } } }, prop: 'mysql.resources.limits.cpu', value: 'lots', allowed: 'a positive Kubernetes quantity' },
+      { name: 'a grace period too short for InnoDB', props: { terminationGracePeriodSeconds: 5 }, prop: 'mysql.terminationGracePeriodSeconds', value: 5, allowed: 'an integer from 30 to 3600' },
+      { name: 'an option name with a space', props: { configOverrides: { 'bad option': 1 } }, prop: 'mysql.configOverrides.bad option', value: 'bad option', allowed: 'a mysqld option name' },
+      { name: 'a multi-line value', props: { configOverrides: { sql_mode: 'a\nb' } }, prop: 'mysql.configOverrides.sql_mode', value: 'a\nb', allowed: 'a single-line value' },
+      { name: 'two spellings of one option', props: { configOverrides: { max_connections: 200, 'max-connections': 300 } }, prop: 'mysql.configOverrides.max-connections', value: 300, allowed: 'one spelling per option (max_connections' },
+      { name: 'skip-grant-tables (no authentication)', props: { configOverrides: { 'skip-grant-tables': 'ON' } }, prop: 'mysql.configOverrides.skip-grant-tables', value: 'ON', allowed: 'it turns authentication off' },
+      { name: 'loose_skip_grant_tables', props: { configOverrides: { loose_skip_grant_tables: 1 } }, prop: 'mysql.configOverrides.loose_skip_grant_tables', value: 1, allowed: 'it turns authentication off' },
+      { name: 'disable-grant-tables', props: { configOverrides: { 'disable-grant-tables': 1 } }, prop: 'mysql.configOverrides.disable-grant-tables', value: 1, allowed: 'it turns authentication off' },
+      { name: 'skip-networking (no TCP for WordPress and the probe)', props: { configOverrides: { 'skip-networking': 1 } }, prop: 'mysql.configOverrides.skip-networking', value: 1, allowed: 'it closes TCP' },
+      { name: 'bind-address', props: { configOverrides: { 'bind-address': '127.0.0.1' } }, prop: 'mysql.configOverrides.bind-address', value: '127.0.0.1', allowed: 'mysqld on every address' },
+      { name: 'another port', props: { configOverrides: { port: 3307 } }, prop: 'mysql.configOverrides.port', value: 3307, allowed: 'use 3306' },
+      { name: 'another socket (liveness probe)', props: { configOverrides: { socket: '/tmp/mysql.sock' } }, prop: 'mysql.configOverrides.socket', value: '/tmp/mysql.sock', allowed: 'the liveness probe' },
+      { name: 'another datadir', props: { configOverrides: { datadir: '/data' } }, prop: 'mysql.configOverrides.datadir', value: '/data', allowed: 'mounted at /var/lib/mysql' },
+      { name: 'a pid file on the read-only root', props: { configOverrides: { 'pid-file': '/mysqld.pid' } }, prop: 'mysql.configOverrides.pid-file', value: '/mysqld.pid', allowed: 'only /var/run/mysqld is writable' },
+      { name: 'user', props: { configOverrides: { user: 'root' } }, prop: 'mysql.configOverrides.user', value: 'root', allowed: 'unprivileged mysql user' },
+      { name: 'secure-file-priv opened up', props: { configOverrides: { 'secure-file-priv': '' } }, prop: 'mysql.configOverrides.secure-file-priv', value: '', allowed: 'NULL keeps server-side file import and export off' },
+      { name: 'local-infile turned on', props: { configOverrides: { 'local-infile': 'ON' } }, prop: 'mysql.configOverrides.local-infile', value: 'ON', allowed: 'local_infile off' },
+      { name: 'enable-local-infile', props: { configOverrides: { 'enable-local-infile': 1 } }, prop: 'mysql.configOverrides.enable-local-infile', value: 1, allowed: 'local_infile off' },
+      { name: 'init-file', props: { configOverrides: { 'init-file': '/tmp/x.sql' } }, prop: 'mysql.configOverrides.init-file', value: '/tmp/x.sql', allowed: 'full privileges' },
+      { name: 'require_secure_transport', props: { configOverrides: { require_secure_transport: 'ON' } }, prop: 'mysql.configOverrides.require_secure_transport', value: 'ON', allowed: 'WordPress connects without TLS' },
+    ];
+    test.each(cases)('$name', ({ props, ...expected }) => {
+      expectRejected(rejectionOf((app) => new MySql(new Chart(app, 'test', { namespace: 'test' }), 'mysql', {
+        credentials, labels: testLabels, name: 'site-mysql', ...props,
+      })), expected);
     });
   });
 });

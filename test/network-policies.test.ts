@@ -15,7 +15,7 @@ import { validationErrors } from './support/validity';
 const ROLE = 'arn:aws:iam::123456789012:role/site';
 
 function synthChart(props: WordPressChartProps = {}): Manifest[] {
-  return Testing.synth(new WordPressChart(Testing.app(), 'site', props)) as Manifest[];
+  return Testing.synth(new WordPressChart(Testing.app(), 'site', { ingress: { hosts: ['blog.example.com'] }, ...props })) as Manifest[];
 }
 
 /** Whether an address lies in an ipBlock: inside its cidr, outside every `except`. */

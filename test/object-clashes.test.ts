@@ -8,6 +8,9 @@ import { WordPressChart } from '../charts/wordpress-chart';
 import { WordPressFleet } from '../charts/wordpress-fleet';
 import { LinearSynthApp } from '../src/synth/linear-synth-app';
 
+/** Hosts every site needs for its Ingress (the chart refuses to route every host by default). */
+const SITE_HOSTS = { hosts: ['blog.example.com'] };
+
 type AppKind = [string, (outdir: string) => App];
 const APP_KINDS: AppKind[] = [
   ['cdk8s App', (outdir) => new App({ outdir })],
@@ -38,8 +41,8 @@ describe.each(APP_KINDS)('clashing objects are rejected before anything is writt
   test('two WordPressCharts with default props', () => {
     // Given two sites with every default, hence the same namespace and names
     const { error, files } = synthesize(makeApp, (app) => {
-      new WordPressChart(app, 'blog');
-      new WordPressChart(app, 'shop');
+      new WordPressChart(app, 'blog', { ingress: SITE_HOSTS });
+      new WordPressChart(app, 'shop', { ingress: SITE_HOSTS });
     });
     // Then synth fails naming both charts and the shared namespace, and writes no file
     expect(error).toContain('Charts "blog" and "shop" both emit Namespace wordpress, ');
@@ -50,8 +53,8 @@ describe.each(APP_KINDS)('clashing objects are rejected before anything is writt
 
   test('two releases in one namespace', () => {
     const { error, files } = synthesize(makeApp, (app) => {
-      new WordPressChart(app, 'a', { namespace: 'sites', releaseName: 'a' });
-      new WordPressChart(app, 'b', { namespace: 'sites', releaseName: 'b' });
+      new WordPressChart(app, 'a', { ingress: SITE_HOSTS, namespace: 'sites', releaseName: 'a' });
+      new WordPressChart(app, 'b', { ingress: SITE_HOSTS, namespace: 'sites', releaseName: 'b' });
     });
     expect(error).toContain('Charts "a" and "b" both emit Namespace sites:');
     expect(files).toEqual([]);
@@ -60,7 +63,7 @@ describe.each(APP_KINDS)('clashing objects are rejected before anything is writt
   test('a WordPressChart in the namespace of a fleet site', () => {
     const { error, files } = synthesize(makeApp, (app) => {
       new WordPressFleet(app, { sites: [site(['bakery.example.com']), site(['grocer.example.com'])] });
-      new WordPressChart(app, 'shop', { namespace: 'grocer', releaseName: 'shop' });
+      new WordPressChart(app, 'shop', { ingress: SITE_HOSTS, namespace: 'grocer', releaseName: 'shop' });
     });
     expect(error).toContain('Charts "grocer" and "shop" both emit Namespace grocer:');
     expect(files).toEqual([]);
@@ -74,7 +77,7 @@ describe.each(APP_KINDS)('clashing objects are rejected before anything is writt
       new k8s.KubeConfigMap(b, 'settings', { metadata: { name: 'settings' } });
       new k8s.KubeHorizontalPodAutoscaler(a, 'hpa', { metadata: { name: 'web' }, spec: { maxReplicas: 2, scaleTargetRef: { kind: 'Deployment', name: 'web' } } });
       new k8s.KubeHorizontalPodAutoscalerV2(b, 'hpa', { metadata: { name: 'web' }, spec: { maxReplicas: 2, scaleTargetRef: { kind: 'Deployment', name: 'web' } } });
-      new WordPressChart(app, 'site');
+      new WordPressChart(app, 'site', { ingress: SITE_HOSTS });
     });
     expect(error).toContain('Charts "first" and "second" both emit ConfigMap team/settings, autoscaling/HorizontalPodAutoscaler team/web:');
     expect(files).toEqual([]);
@@ -85,7 +88,7 @@ describe.each(APP_KINDS)('clashing objects are rejected before anything is writt
       const chart = new Chart(app, 'team', { namespace: 'team' });
       new k8s.KubeConfigMap(chart, 'one', { metadata: { name: 'settings' } });
       new k8s.KubeConfigMap(chart, 'two', { metadata: { name: 'settings' } });
-      new WordPressChart(app, 'site');
+      new WordPressChart(app, 'site', { ingress: SITE_HOSTS });
     });
     expect(error).toContain('Chart "team" emits ConfigMap team/settings twice (team/one and team/two)');
   });
@@ -99,8 +102,8 @@ describe.each(APP_KINDS)('clashing objects are rejected before anything is writt
       new k8s.KubeRole(a, 'role', { metadata: { name: 'settings' } });
       new k8s.KubeIngress(a, 'ingress', { metadata: { name: 'web' } });
       new k8s.KubeIngressClass(b, 'class', { metadata: { name: 'web' } });
-      new WordPressChart(app, 'site-a', { namespace: 'site-a', releaseName: 'a' });
-      new WordPressChart(app, 'site-b', { namespace: 'site-b', releaseName: 'b' });
+      new WordPressChart(app, 'site-a', { ingress: SITE_HOSTS, namespace: 'site-a', releaseName: 'a' });
+      new WordPressChart(app, 'site-b', { ingress: SITE_HOSTS, namespace: 'site-b', releaseName: 'b' });
     });
     expect(error).toBeUndefined();
     expect(files.length).toBe(4);
@@ -120,7 +123,7 @@ test('the check runs once per synth, however many charts ask for it', () => {
   const { error } = synthesize((outdir) => new LinearSynthApp({ outdir }), (app) => {
     new WordPressFleet(app, { sites: Array.from({ length: 20 }, (_, i) => site([`site${i}.example.com`])) });
     new ObservabilityChart(app, 'observability');
-    new WordPressChart(app, 'copy', { namespace: 'site3', releaseName: 'copy' });
+    new WordPressChart(app, 'copy', { ingress: SITE_HOSTS, namespace: 'site3', releaseName: 'copy' });
   });
   // Then the clash is reported once: one validation, one pass over the objects
   expect(error!.split('both emit Namespace site3').length - 1).toBe(1);
@@ -129,13 +132,13 @@ test('the check runs once per synth, however many charts ask for it', () => {
 describe('a chart id equal to a fleet site name', () => {
   test('a fleet after the chart names the site and the chart in the way', () => {
     const app = new App();
-    new WordPressChart(app, 'grocer', { namespace: 'shop', releaseName: 'shop' });
+    new WordPressChart(app, 'grocer', { ingress: SITE_HOSTS, namespace: 'shop', releaseName: 'shop' });
     expect(() => new WordPressFleet(app, { sites: [site(['bakery.example.com']), site(['grocer.example.com'])] }))
       .toThrow('Invalid sites[1].name: "grocer". Allowed: a name no other construct directly under the app has: "grocer" already exists (a WordPressFleet names each site\'s chart after the site).');
   });
 
   test.each([
-    ['WordPressChart', (app: App) => new WordPressChart(app, 'grocer', { namespace: 'shop', releaseName: 'shop' })],
+    ['WordPressChart', (app: App) => new WordPressChart(app, 'grocer', { ingress: SITE_HOSTS, namespace: 'shop', releaseName: 'shop' })],
     ['ObservabilityChart', (app: App) => new ObservabilityChart(app, 'grocer')],
   ])('after the fleet, %s names the id in the way', (_kind, build) => {
     const app = new App();

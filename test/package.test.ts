@@ -31,8 +31,8 @@ describe('the npm package', () => {
       'const app = new App();',
       "const props: WordPressChartProps = { namespace: 'shop', releaseName: 'shop', ingress: { hosts: ['shop.example.com'] } };",
       "new WordPressChart(app, 'shop', props);",
-      "new WordPressChart(app, 'blog', { namespace: 'blog', credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }) });",
-      "new WordPressChart(app, 'defaults');",
+      "new WordPressChart(app, 'blog', { namespace: 'blog', ingress: false, credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }) });",
+      "new WordPressChart(app, 'defaults', { ingress: { hosts: ['wordpress.localhost'] } });",
       'app.synth();',
     ].join('\n'));
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({

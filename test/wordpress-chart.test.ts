@@ -2,9 +2,12 @@ import { Testing } from 'cdk8s';
 import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
 import { Credentials } from '../src/credentials/credentials';
 import { all, find, Manifest } from './helpers';
+import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
+
+const HOSTS = { hosts: ['blog.example.com'] };
 
 function synthChart(props: WordPressChartProps = {}): Manifest[] {
-  return Testing.synth(new WordPressChart(Testing.app(), 'site', props)) as Manifest[];
+  return Testing.synth(new WordPressChart(Testing.app(), 'site', { ingress: HOSTS, ...props })) as Manifest[];
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace']);
@@ -66,12 +69,55 @@ describe('WordPressChart', () => {
     expect(names).not.toContain('wordpress-web-internet-out');
   });
 
-  test('default exposure: an Ingress on the default class for every host', () => {
+  test('the default objects: one of each part of the site, named after the release', () => {
+    // Given a chart with only its hosts
+    const objects = synthChart();
+    // When its objects are listed by kind and name
+    const inventory = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    // Then the credentials generator has its Job with its own identity and egress (its names are its own business)
+    const generator = inventory.filter((key) => key.includes('/wordpress-credentials'));
+    expect(generator.map((key) => key.split('/')[0]).sort()).toEqual(['Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
+    // and the rest is the site's parts and nothing else: no autoscaler, no budget, no LoadBalancer
+    expect(inventory.filter((key) => !generator.includes(key))).toEqual([
+      'ConfigMap/wordpress-mysql-config',
+      'Deployment/wordpress',
+      'Ingress/wordpress',
+      'Namespace/wordpress',
+      'NetworkPolicy/wordpress-allow-dns',
+      'NetworkPolicy/wordpress-default-deny',
+      'NetworkPolicy/wordpress-mysql-from-web',
+      'NetworkPolicy/wordpress-web-http-in',
+      'NetworkPolicy/wordpress-web-internet-out',
+      'NetworkPolicy/wordpress-web-to-mysql',
+      'PersistentVolumeClaim/wordpress-content',
+      'Service/wordpress',
+      'Service/wordpress-mysql',
+      'Service/wordpress-mysql-headless',
+      'ServiceAccount/wordpress',
+      'ServiceAccount/wordpress-mysql',
+      'StatefulSet/wordpress-mysql',
+    ]);
+  });
+
+  test('the Ingress routes only the given hosts, on the default class', () => {
     const ingress = find(synthChart(), 'Ingress', 'wordpress');
     expect(ingress.spec).toEqual({
-      rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'wordpress', port: { name: 'http' } } } }] } }],
+      rules: [{ host: 'blog.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'wordpress', port: { name: 'http' } } } }] } }],
     });
-    expect(all(synthChart(), 'Service').filter((s) => s.spec.type === 'LoadBalancer')).toHaveLength(0);
+    expect(ingress.spec.rules.every((rule: any) => rule.host !== undefined)).toBe(true);
+  });
+
+  test('every host is matched only on explicit opt-in, for a local cluster', () => {
+    // Given anyHost and no hosts
+    const ingress = find(synthChart({ ingress: { anyHost: true } }), 'Ingress');
+    // Then the one rule has no host
+    expect(ingress.spec.rules).toEqual([{ http: expect.any(Object) }]);
+  });
+
+  test('the LoadBalancer Service passes sourceRanges as loadBalancerSourceRanges', () => {
+    const lb = find(synthChart({ loadBalancer: { sourceRanges: ['203.0.113.0/24', '2001:db8::/32'] } }), 'Service', 'wordpress-public');
+    expect(lb.spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24', '2001:db8::/32']);
+    expect(find(synthChart({ loadBalancer: {} }), 'Service', 'wordpress-public').spec.loadBalancerSourceRanges).toBeUndefined();
   });
 
   test('Ingress class, hosts and TLS are props; a LoadBalancer Service can be added or used alone', () => {
@@ -104,22 +150,27 @@ describe('WordPressChart', () => {
     expect(podSpecs).toEqual([['Deployment', false], ['StatefulSet', false], ['Job', true]]);
   });
 
-  test.each([
-    [{ namespace: 'Blog' }, 'Invalid namespace: "Blog"'],
-    [{ releaseName: 'a'.repeat(41) }, 'Invalid releaseName'],
-    [{ partOf: 'x_y' }, 'Invalid partOf: "x_y"'],
-    [{ ingress: { hosts: ['bad host'] } }, 'Invalid ingress.hosts[0]: "bad host"'],
-    [{ ingress: { tlsSecretName: 'tls' } }, 'Invalid ingress.tlsSecretName: "tls". Allowed: only together with ingress.hosts'],
-    [{ ingress: { className: 'Nginx' } }, 'Invalid ingress.className: "Nginx"'],
-    [{ loadBalancer: { port: 70000 } }, 'Invalid loadBalancer.port: 70000. Allowed: an integer from 1 to 65535'],
-    [{ loadBalancer: { sourceRanges: ['10.0.0.0/33'] } }, 'Invalid loadBalancer.sourceRanges[0]: "10.0.0.0/33"'],
-    [{ mysql: { storage: { size: 'big' } } }, 'Invalid mysql.storage.size: "big"'],
-    [{ wordpress: { replicas: 3 } }, 'Invalid wordpress.replicas: 3'],
-  ])('rejects %j with a message naming the prop', (props, message) => {
-    expect(() => synthChart(props as WordPressChartProps)).toThrow(message);
-  });
-
-  test('default synth snapshot', () => {
-    expect(synthChart()).toMatchSnapshot();
+  describe('rejects bad input before anything is written', () => {
+    const cases: (RejectionCase & { props: WordPressChartProps })[] = [
+      { name: 'an upper-case namespace', props: { namespace: 'Blog' }, prop: 'namespace', value: 'Blog', allowed: 'a DNS-1123 label' },
+      { name: 'a release name over 40 characters', props: { releaseName: 'a'.repeat(41) }, prop: 'releaseName', value: 'a'.repeat(41), allowed: 'at most 40 characters' },
+      { name: 'an underscore in partOf', props: { partOf: 'x_y' }, prop: 'partOf', value: 'x_y', allowed: 'a DNS-1123 label' },
+      { name: 'an Ingress without hosts (every host: the first visitor owns the site)', props: { ingress: undefined }, prop: 'ingress.hosts', value: undefined, allowed: 'ingress.anyHost: true to route every host on a local cluster' },
+      { name: 'an empty host list', props: { ingress: { hosts: [] } }, prop: 'ingress.hosts', value: [], allowed: 'at least one host name' },
+      { name: 'anyHost together with hosts', props: { ingress: { hosts: ['a.example.com'], anyHost: true } }, prop: 'ingress.anyHost', value: true, allowed: 'false (or unset) when ingress.hosts are given' },
+      { name: 'a host with a space', props: { ingress: { hosts: ['bad host'] } }, prop: 'ingress.hosts[0]', value: 'bad host', allowed: 'a DNS-1123 subdomain' },
+      { name: 'an IPv4 address as host', props: { ingress: { hosts: ['203.0.113.10'] } }, prop: 'ingress.hosts[0]', value: '203.0.113.10', allowed: 'not an IP address' },
+      { name: 'a duplicate host', props: { ingress: { hosts: ['a.example.com', 'b.example.com', 'a.example.com'] } }, prop: 'ingress.hosts[2]', value: 'a.example.com', allowed: 'ingress.hosts[0] is also "a.example.com"' },
+      { name: 'TLS without hosts', props: { ingress: { anyHost: true, tlsSecretName: 'tls' } }, prop: 'ingress.tlsSecretName', value: 'tls', allowed: 'only together with ingress.hosts' },
+      { name: 'an upper-case IngressClass', props: { ingress: { ...HOSTS, className: 'Nginx' } }, prop: 'ingress.className', value: 'Nginx', allowed: 'a DNS-1123 subdomain' },
+      { name: 'a LoadBalancer port over 65535', props: { loadBalancer: { port: 70000 } }, prop: 'loadBalancer.port', value: 70000, allowed: 'an integer from 1 to 65535' },
+      { name: 'a source range with a /33 prefix', props: { loadBalancer: { sourceRanges: ['10.0.0.0/33'] } }, prop: 'loadBalancer.sourceRanges[0]', value: '10.0.0.0/33', allowed: 'an IPv4 or IPv6 CIDR block' },
+      { name: 'a database size that is not a quantity', props: { mysql: { storage: { size: 'big' } } }, prop: 'mysql.storage.size', value: 'big', allowed: 'a positive Kubernetes quantity' },
+      { name: 'several replicas on ReadWriteOnce storage', props: { wordpress: { replicas: 3 } }, prop: 'wordpress.replicas', value: 3, allowed: "1 with storage.accessMode 'ReadWriteOnce'" },
+      { name: 'ReadWriteMany content without a StorageClass', props: { wordpress: { replicas: 2, storage: { accessMode: 'ReadWriteMany' } } }, prop: 'wordpress.storage.storageClassName', value: undefined, allowed: 'a ReadWriteMany StorageClass' },
+    ];
+    test.each(cases)('$name', ({ props, ...expected }) => {
+      expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: HOSTS, ...props })), expected);
+    });
   });
 });

@@ -1,5 +1,7 @@
-import { WordPress } from '../src/wordpress/wordpress';
+import { Chart } from 'cdk8s';
+import { WordPress, WordPressProps } from '../src/wordpress/wordpress';
 import { all, find, mainContainer, synth, testChart, testLabels } from './helpers';
+import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
 
 const credentials = { secretNames: { database: 'db-secret', wordpressKeys: 'keys-secret' }, workloadAnnotations: {} };
 const database = { host: 'site-mysql', port: 3306 };
@@ -41,6 +43,47 @@ describe('WordPress', () => {
     const pdb = find(objects, 'PodDisruptionBudget', 'site');
     expect(pdb.apiVersion).toBe('policy/v1');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: deployment.spec.selector });
+  });
+
+  test('autoscaling targets: maxReplicas and CPU utilisation reach the HPA', () => {
+    // Given 2 replicas scaling up to 5 at 55% CPU
+    const objects = synthWordPress({ replicas: 2, storage: { accessMode: 'ReadWriteMany', storageClassName: 'efs' }, autoscaling: { maxReplicas: 5, targetCpuUtilization: 55 } });
+    // Then the HPA carries exactly those bounds and target
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'site');
+    expect(hpa.spec.minReplicas).toBe(2);
+    expect(hpa.spec.maxReplicas).toBe(5);
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 55 } } }]);
+  });
+
+  test.each([
+    { name: 'autoscaling: false', autoscaling: false as const },
+    { name: 'maxReplicas equal to replicas', autoscaling: { maxReplicas: 3 } },
+  ])('a fixed count of several replicas with $name: replicas on the Deployment, a PDB, no HPA', ({ autoscaling }) => {
+    // Given 3 replicas on shared storage that must not autoscale
+    const chart = testChart();
+    const wordpress = new WordPress(chart, 'wordpress', {
+      credentials, database, labels: testLabels, name: 'site',
+      replicas: 3, storage: { accessMode: 'ReadWriteMany', storageClassName: 'efs' }, autoscaling,
+    });
+    const objects = synth(chart);
+    // Then the Deployment owns the count, rolls without downtime, and no HPA exists
+    const deployment = find(objects, 'Deployment', 'site');
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.spec.strategy.type).toBe('RollingUpdate');
+    expect(all(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
+    expect(find(objects, 'PodDisruptionBudget', 'site').spec.maxUnavailable).toBe(1);
+    // and the quota budget is the count plus one surge pod
+    expect(wordpress.budget.pods).toBe(4);
+  });
+
+  test('autoscaling: false is accepted with a single replica', () => {
+    expect(find(synthWordPress({ autoscaling: false }), 'Deployment').spec.replicas).toBe(1);
+  });
+
+  test('a table prefix is passed to the image', () => {
+    const env = mainContainer(find(synthWordPress({ tablePrefix: 'shop_2' }), 'Deployment')).env;
+    expect(env).toContainEqual({ name: 'WORDPRESS_TABLE_PREFIX', value: 'shop_2' });
+    expect(mainContainer(find(synthWordPress(), 'Deployment')).env).toContainEqual({ name: 'WORDPRESS_TABLE_PREFIX', value: 'wp_' });
   });
 
   test('database host, user, password, name and the eight keys come from Secrets', () => {
@@ -102,20 +145,26 @@ describe('WordPress', () => {
   });
 
   describe('rejects bad input before anything is written', () => {
-    test.each([
-      [{ replicas: 2 }, "Invalid wordpress.replicas: 2. Allowed: 1 with storage.accessMode 'ReadWriteOnce'"],
-      [{ replicas: 0 }, 'Invalid wordpress.replicas: 0. Allowed: an integer from 1 to 100'],
-      [{ replicas: 1.5 }, 'Invalid wordpress.replicas: 1.5'],
-      [{ storage: { accessMode: 'ReadOnlyMany' } }, 'Invalid wordpress.storage.accessMode: "ReadOnlyMany". Allowed: one of ReadWriteOnce, ReadWriteMany'],
-      [{ storage: { size: '-1Gi' } }, 'Invalid wordpress.storage.size: "-1Gi"'],
-      [{ image: 'wordpress:latest' }, 'Invalid wordpress.image: "wordpress:latest"'],
-      [{ image: 'Wordpress:7' }, 'Invalid wordpress.image: "Wordpress:7"'],
-      [{ tablePrefix: 'wp-' }, 'Invalid wordpress.tablePrefix: "wp-"'],
-      [{ autoscaling: { maxReplicas: 3 } }, 'Invalid wordpress.autoscaling: {"maxReplicas":3}. Allowed: only with replicas > 1'],
-      [{ replicas: 3, storage: { accessMode: 'ReadWriteMany' }, autoscaling: { maxReplicas: 2 } }, 'Invalid wordpress.autoscaling.maxReplicas: 2. Allowed: an integer from 3 to 1000'],
-      [{ resources: { requests: { cpu: '2' } } }, 'Invalid wordpress.resources.requests.cpu: "2". Allowed: at most the limit 1'],
-    ])('%j', (props, message) => {
-      expect(() => synthWordPress(props as any)).toThrow(message);
+    const RWX = { accessMode: 'ReadWriteMany' as const, storageClassName: 'efs' };
+    const cases: (RejectionCase & { props: Partial<WordPressProps> })[] = [
+      { name: 'two replicas on ReadWriteOnce', props: { replicas: 2 }, prop: 'wordpress.replicas', value: 2, allowed: "1 with storage.accessMode 'ReadWriteOnce'" },
+      { name: 'zero replicas', props: { replicas: 0 }, prop: 'wordpress.replicas', value: 0, allowed: 'an integer from 1 to 100' },
+      { name: 'a fractional replica count', props: { replicas: 1.5 }, prop: 'wordpress.replicas', value: 1.5, allowed: 'an integer from 1 to 100' },
+      { name: 'an unsupported access mode', props: { storage: { accessMode: 'ReadOnlyMany' as any } }, prop: 'wordpress.storage.accessMode', value: 'ReadOnlyMany', allowed: 'one of ReadWriteOnce, ReadWriteMany' },
+      { name: 'ReadWriteMany without a StorageClass (the default class is ReadWriteOnce: Pending)', props: { replicas: 2, storage: { accessMode: 'ReadWriteMany' } }, prop: 'wordpress.storage.storageClassName', value: undefined, allowed: 'a ReadWriteMany StorageClass' },
+      { name: 'a negative content size', props: { storage: { size: '-1Gi' } }, prop: 'wordpress.storage.size', value: '-1Gi', allowed: 'a positive Kubernetes quantity' },
+      { name: 'the latest tag', props: { image: 'wordpress:latest' }, prop: 'wordpress.image', value: 'wordpress:latest', allowed: 'pinned to a version tag or a sha256 digest' },
+      { name: 'an upper-case image name', props: { image: 'Wordpress:7' }, prop: 'wordpress.image', value: 'Wordpress:7', allowed: 'pinned to a version tag' },
+      { name: 'a dash in the table prefix', props: { tablePrefix: 'wp-' }, prop: 'wordpress.tablePrefix', value: 'wp-', allowed: '1-20 characters of A-Z, a-z, 0-9 and _' },
+      { name: 'autoscaling with one replica', props: { autoscaling: { maxReplicas: 3 } }, prop: 'wordpress.autoscaling', value: { maxReplicas: 3 }, allowed: 'only with replicas > 1' },
+      { name: 'maxReplicas below replicas', props: { replicas: 3, storage: RWX, autoscaling: { maxReplicas: 2 } }, prop: 'wordpress.autoscaling.maxReplicas', value: 2, allowed: 'an integer from 3 to 1000' },
+      { name: 'a CPU target over 100%', props: { replicas: 2, storage: RWX, autoscaling: { targetCpuUtilization: 150 } }, prop: 'wordpress.autoscaling.targetCpuUtilization', value: 150, allowed: 'an integer from 1 to 100' },
+      { name: 'a CPU request over the limit', props: { resources: { requests: { cpu: '2' } } }, prop: 'wordpress.resources.requests.cpu', value: '2', allowed: 'at most the limit 1' },
+    ];
+    test.each(cases)('$name', ({ props, ...expected }) => {
+      expectRejected(rejectionOf((app) => new WordPress(new Chart(app, 'test', { namespace: 'test' }), 'wordpress', {
+        credentials, database, labels: testLabels, name: 'site', ...props,
+      })), expected);
     });
 
     test('a digest-pinned image is accepted', () => {

@@ -1,5 +1,6 @@
 import { k8s } from './k8s';
 import { checkDnsSubdomain, checkQuantity, quantityToNumber } from './checks';
+import { InvalidPropError } from './errors';
 
 /** Size and class of a volume claim, as users give them. */
 export interface ClaimStorage {
@@ -24,6 +25,11 @@ export function checkedClaimSpec(prop: string, storage: ClaimStorage | undefined
   const storageClassName = storage?.storageClassName === undefined
     ? undefined
     : checkDnsSubdomain(`${prop}.storageClassName`, storage.storageClassName);
+  // No portable ReadWriteMany default exists: the default class of kind, minikube and EKS is
+  // ReadWriteOnce only, and the claim would stay Pending without a word at synth time.
+  if (accessMode === 'ReadWriteMany' && storageClassName === undefined) {
+    throw new InvalidPropError(`${prop}.storageClassName`, undefined, 'a ReadWriteMany StorageClass (such as EFS or NFS) when the access mode is ReadWriteMany: the cluster default class is usually ReadWriteOnce only');
+  }
   return {
     spec: {
       accessModes: [accessMode],

@@ -61,7 +61,10 @@ export interface AppConfig {
   readonly mysql?: MySqlOptions;
   /** WordPress settings. @default - see WordPressOptions */
   readonly wordpress?: WordPressOptions;
-  /** A standard Ingress, or `false` for none. @default - every host, default IngressClass */
+  /**
+   * A standard Ingress (with `hosts`, or `anyHost: true` on a local cluster), or `false` for none.
+   * @default - host `<releaseName>.localhost` on the default IngressClass, for a local cluster; with `platform: eks`, required (or `eks.alb: false`)
+   */
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;

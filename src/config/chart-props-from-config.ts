@@ -22,6 +22,10 @@ export function chartPropsFromConfig(config: AppConfig): ConfiguredSiteProps {
   if (eks && platform !== 'eks') throw new InvalidPropError('eks', eks, "only with platform: eks");
   return {
     ...rest,
+    // A `.localhost` name resolves to the loopback address in browsers and curl, so the default
+    // app works on a local cluster without answering whatever host name reaches the cluster. On
+    // EKS the ALB is public: there the hosts must be given.
+    ingress: rest.ingress ?? (platform === 'eks' ? undefined : { hosts: [`${rest.releaseName ?? 'wordpress'}.localhost`] }),
     credentials: credentials?.existingSecrets
       ? Credentials.fromExistingSecrets(credentials.existingSecrets)
       : Credentials.generated({ databaseName: credentials?.databaseName, username: credentials?.username, apiServerPorts: credentials?.apiServerPorts }),

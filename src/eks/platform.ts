@@ -79,6 +79,8 @@ export abstract class Platform {
   public abstract readonly region?: string;
   /** Identity of the WordPress pods. */
   public abstract readonly wordpressIdentity?: IWorkloadIdentity;
+  /** ReadWriteMany StorageClass the platform gives WordPress content with several replicas. */
+  public abstract readonly contentStorageClassName?: string;
   /** The props with the platform's defaults applied under the user's own values. */
   public abstract shape(props: PlatformShapedProps): PlatformShapedProps;
   /** Adds the platform's own objects. */
@@ -90,6 +92,7 @@ class GenericPlatform extends Platform {
   public readonly clusterName = undefined;
   public readonly region = undefined;
   public readonly wordpressIdentity = undefined;
+  public readonly contentStorageClassName = undefined;
   public shape(props: PlatformShapedProps): PlatformShapedProps {
     return props;
   }
@@ -101,12 +104,14 @@ class EksPlatform extends Platform {
   public readonly clusterName?: string;
   public readonly region?: string;
   public readonly wordpressIdentity?: IWorkloadIdentity;
+  public readonly contentStorageClassName?: string;
 
   constructor(private readonly options: EksPlatformOptions) {
     super();
     this.clusterName = options.clusterName === undefined ? undefined : checkClusterName('platform.clusterName', options.clusterName);
     this.region = options.region === undefined ? undefined : checkRegion('platform.region', options.region);
     this.wordpressIdentity = options.wordpressIdentity;
+    this.contentStorageClassName = options.contentStorageClassName;
   }
 
   public shape(props: PlatformShapedProps): PlatformShapedProps {
@@ -127,12 +132,18 @@ class EksPlatform extends Platform {
       loadBalancer: props.loadBalancer ?? (this.options.nlb ? nlbLoadBalancer(this.options.nlb) : undefined),
       mysql: {
         ...props.mysql,
-        storage: { storageClassName: this.options.databaseStorageClassName, ...props.mysql?.storage },
+        // `??`, not a spread: a caller passing `storageClassName: undefined` (as WordPressFleet does
+        // for sites without their own class) means "not chosen", not "the cluster default".
+        storage: { ...props.mysql?.storage, storageClassName: props.mysql?.storage?.storageClassName ?? this.options.databaseStorageClassName },
       },
       wordpress: {
         ...props.wordpress,
         storage: sharedContent
-          ? { accessMode: 'ReadWriteMany', storageClassName: this.options.contentStorageClassName, ...props.wordpress?.storage }
+          ? {
+            accessMode: 'ReadWriteMany',
+            ...props.wordpress?.storage,
+            storageClassName: props.wordpress?.storage?.storageClassName ?? this.options.contentStorageClassName,
+          }
           : props.wordpress?.storage,
       },
     };

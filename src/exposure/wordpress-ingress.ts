@@ -7,8 +7,18 @@ import { InvalidPropError } from '../common/errors';
 export interface IngressOptions {
   /** IngressClass to use. @default - the cluster's default IngressClass */
   readonly className?: string;
-  /** Host names to route; `*.example.com` wildcards are allowed. @default - every host */
+  /**
+   * Host names to route (at least one unless `anyHost`); `*.example.com` wildcards are allowed,
+   * IP addresses are not (the API server rejects them).
+   * @default - none: required unless `anyHost` is true
+   */
   readonly hosts?: string[];
+  /**
+   * Route every host name (a rule without `host`). Only for a local cluster nobody else can reach:
+   * on a reachable address whoever opens a new site first completes `/wp-admin/install.php` and owns it.
+   * @default false
+   */
+  readonly anyHost?: boolean;
   /** Secret holding the TLS certificate for `hosts`. @default - no TLS at the Ingress */
   readonly tlsSecretName?: string;
   /** Extra annotations for the Ingress controller. @default - none */
@@ -31,12 +41,22 @@ export interface WordPressIngressProps extends IngressOptions {
 export class WordPressIngress extends Construct {
   /** The Ingress. */
   public readonly ingress: k8s.KubeIngress;
+  /** Its annotations, for checks across several Ingresses (such as an ALB IngressGroup). */
+  public readonly annotations: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: WordPressIngressProps) {
     super(scope, id);
     if (props.className !== undefined) checkDnsSubdomain('ingress.className', props.className);
     const hosts = props.hosts ?? [];
-    hosts.forEach((host, index) => checkHost(`ingress.hosts[${index}]`, host));
+    checkIngressHosts('ingress.hosts', hosts);
+    if (props.anyHost === true && hosts.length > 0) {
+      throw new InvalidPropError('ingress.anyHost', props.anyHost, 'false (or unset) when ingress.hosts are given');
+    }
+    if (props.anyHost !== true && hosts.length === 0) {
+      throw new InvalidPropError('ingress.hosts', props.hosts,
+        'at least one host name such as blog.example.com; ingress.anyHost: true to route every host on a local cluster '
+        + '(whoever reaches a new site first completes the installer and owns it); or ingress: false for no Ingress');
+    }
     if (props.tlsSecretName !== undefined) {
       checkDnsSubdomain('ingress.tlsSecretName', props.tlsSecretName);
       if (hosts.length === 0) {
@@ -50,6 +70,7 @@ export class WordPressIngress extends Construct {
         backend: { service: { name: props.serviceName, port: { name: props.servicePortName } } },
       }],
     };
+    this.annotations = { ...props.annotations };
     this.ingress = new k8s.KubeIngress(this, 'ingress', {
       metadata: {
         name: props.name,
@@ -65,6 +86,25 @@ export class WordPressIngress extends Construct {
   }
 }
 
-function checkHost(prop: string, host: string): void {
-  checkDnsSubdomain(prop, host.startsWith('*.') ? host.slice(2) : host);
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Ingress rule hosts as the API server accepts them: DNS subdomains, optionally with a leading `*.`
+ * wildcard, never an IP address, and each only once (a second rule for the same host is dead).
+ */
+export function checkIngressHosts(prop: string, hosts: readonly string[]): string[] {
+  if (!Array.isArray(hosts)) throw new InvalidPropError(prop, hosts, 'a list of host names');
+  const seen = new Map<string, number>();
+  hosts.forEach((host, index) => {
+    const itemProp = `${prop}[${index}]`;
+    if (typeof host === 'string' && IPV4.test(host)) {
+      throw new InvalidPropError(itemProp, host, 'a DNS host name, not an IP address (the API server rejects IP addresses in Ingress rules)');
+    }
+    checkDnsSubdomain(itemProp, typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host);
+    if (seen.has(host)) {
+      throw new InvalidPropError(itemProp, host, `a host name not already listed (${prop}[${seen.get(host)}] is also "${host}")`);
+    }
+    seen.set(host, index);
+  });
+  return [...hosts];
 }

@@ -32,7 +32,7 @@ export interface MySqlStorage extends ClaimStorage {
 
 /** What a user chooses about MySQL. */
 export interface MySqlOptions {
-  /** Base name of the objects; the client Service has exactly this name. @default 'mysql' */
+  /** Base name of the objects; the client Service has exactly this name. @default - `<releaseName>-mysql` in a WordPressChart; 'mysql' on its own */
   readonly name?: string;
   /** Official MySQL 8.4 image, with a tag (digest optional), from Docker Hub or a mirror. @default 'mysql:8.4.11@sha256:85b9bf2e29cf836ecb8c2a15a935d4ba0c606631dff1dd79531a11983c638f2a' */
   readonly image?: string;
@@ -40,7 +40,12 @@ export interface MySqlOptions {
   readonly storage?: MySqlStorage;
   /** Container resources; the InnoDB buffer pool is half the memory limit. @default - requests 250m/1Gi, limits 1/1Gi */
   readonly resources?: ComputeResources;
-  /** Extra `[mysqld]` options, overriding the defaults. @default - none */
+  /**
+   * Extra `[mysqld]` options, overriding the defaults; `-` and `_` are the same in names. Options the
+   * probes, volumes or security rely on (`skip-grant-tables`, `skip-networking`, `bind-address`,
+   * `port`, `socket`, `datadir`, `pid-file`, `user`, `secure-file-priv`, `init-file`, enabling
+   * `local-infile`, ...) are rejected. @default - none
+   */
   readonly configOverrides?: Record<string, MySqlOptionValue>;
   /** Time for a clean InnoDB shutdown before SIGKILL. @default 120 */
   readonly terminationGracePeriodSeconds?: number;

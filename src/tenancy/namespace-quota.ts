@@ -32,13 +32,13 @@ export class NamespaceQuota extends Construct {
     super(scope, id);
     const headroom = 1 + checkInteger('quota.headroomPercent', props.headroomPercent ?? 20, 0, 500) / 100;
     const total = totalBudget(props.budgets);
-    const cpu = (cores: number) => k8s.Quantity.fromString(`${Math.ceil(cores * headroom * 1000)}m`);
-    const memory = (bytes: number) => k8s.Quantity.fromString(`${Math.ceil((bytes * headroom) / MIB)}Mi`);
+    const cpu = (cores: number) => k8s.Quantity.fromString(`${ceilExact(cores * headroom * 1000)}m`);
+    const memory = (bytes: number) => k8s.Quantity.fromString(`${ceilExact((bytes * headroom) / MIB)}Mi`);
     this.resourceQuota = new k8s.KubeResourceQuota(this, 'quota', {
       metadata: { name: props.name, labels: props.labels },
       spec: {
         hard: {
-          'pods': k8s.Quantity.fromNumber(Math.ceil(total.pods * headroom)),
+          'pods': k8s.Quantity.fromNumber(ceilExact(total.pods * headroom)),
           'requests.cpu': cpu(total.requestsCpu),
           'requests.memory': memory(total.requestsMemory),
           'limits.cpu': cpu(total.limitsCpu),
@@ -61,4 +61,9 @@ export class NamespaceQuota extends Construct {
       },
     });
   }
+}
+
+/** Rounds up, ignoring binary floating-point noise: 0.1 + 0.05 + 0.01 cores is 160m, not 161m. */
+function ceilExact(value: number): number {
+  return Math.ceil(Number(value.toPrecision(12)));
 }

@@ -27,7 +27,7 @@ export interface WordPressStorage extends ClaimStorage {
 
 /** CPU autoscaling; only with ReadWriteMany storage. */
 export interface WordPressAutoscaling {
-  /** Upper bound of replicas. @default - three times `replicas` */
+  /** Upper bound of replicas; equal to `replicas` means a fixed count (no autoscaler). @default - three times `replicas` */
   readonly maxReplicas?: number;
   /** Average CPU utilisation (percent of requests) to aim for. @default 70 */
   readonly targetCpuUtilization?: number;
@@ -35,7 +35,7 @@ export interface WordPressAutoscaling {
 
 /** What a user chooses about WordPress. */
 export interface WordPressOptions {
-  /** Name of the Deployment and Service. @default 'wordpress' */
+  /** Name of the Deployment, Service and related objects. @default - the release name in a WordPressChart; 'wordpress' on its own */
   readonly name?: string;
   /** Official WordPress Apache image, with a tag (digest optional), from Docker Hub or a mirror. @default 'wordpress:7.1.1-php8.3-apache@sha256:eb039176b52f169c169b04d788a997646698432d69f7ef5252d9de96465b82d4' */
   readonly image?: string;
@@ -45,8 +45,8 @@ export interface WordPressOptions {
   readonly storage?: WordPressStorage;
   /** Container resources. @default - requests 100m/256Mi, limits 1/512Mi */
   readonly resources?: ComputeResources;
-  /** CPU autoscaling, when running several replicas. @default - on, when replicas > 1 */
-  readonly autoscaling?: WordPressAutoscaling;
+  /** CPU autoscaling when running several replicas; `false` keeps exactly `replicas` pods. @default - on, when replicas > 1 */
+  readonly autoscaling?: WordPressAutoscaling | false;
   /** Table prefix of the WordPress schema. @default 'wp_' */
   readonly tablePrefix?: string;
 }
@@ -116,11 +116,15 @@ export class WordPress extends Construct {
 
     const serviceAccount = new WorkloadServiceAccount(this, 'service-account', { name, labels: labels.all, identity: props.identity });
     const scaled = replicas > 1;
+    if (!scaled && props.autoscaling) {
+      throw new InvalidPropError('wordpress.autoscaling', props.autoscaling, 'only with replicas > 1 (and ReadWriteMany storage), or false');
+    }
+    const autoscaling = scaled && props.autoscaling !== false ? checkedAutoscaling(replicas, props.autoscaling) : undefined;
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata: { name, labels: labels.all, annotations: props.credentials.workloadAnnotations },
       spec: {
         // With autoscaling the HPA owns the replica count; a value here would reset it at every apply.
-        ...(scaled ? {} : { replicas }),
+        ...(autoscaling ? {} : { replicas }),
         selector: { matchLabels: labels.selector },
         // A surge pod on ReadWriteOnce storage hangs on Multi-Attach: replace instead.
         strategy: scaled
@@ -213,31 +217,28 @@ export class WordPress extends Construct {
       },
     });
 
-    let maxPods = 1;
-    if (scaled) {
-      maxPods = this.addAvailability(name, labels, replicas, props.autoscaling) + 1;
-    } else if (props.autoscaling) {
-      throw new InvalidPropError('wordpress.autoscaling', props.autoscaling, 'only with replicas > 1 (and ReadWriteMany storage)');
-    }
+    if (scaled) this.addAvailability(name, labels, replicas, autoscaling);
+    // A rolling update surges one pod over the most the Deployment runs.
+    const maxPods = scaled ? (autoscaling?.maxReplicas ?? replicas) + 1 : 1;
     this.budget = { pods: maxPods, perPod: resources, storageBytes: claim.bytes, claims: 1 };
   }
 
-  /** Adds the autoscaler and disruption budget; returns the replica maximum. */
-  private addAvailability(name: string, labels: StandardLabels, replicas: number, autoscaling: WordPressAutoscaling = {}): number {
-    const maxReplicas = checkInteger('wordpress.autoscaling.maxReplicas', autoscaling.maxReplicas ?? replicas * 3, replicas, 1000);
-    const target = checkInteger('wordpress.autoscaling.targetCpuUtilization', autoscaling.targetCpuUtilization ?? 70, 1, 100);
-    new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
-      metadata: { name, labels: labels.all },
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-        minReplicas: replicas,
-        maxReplicas,
-        metrics: [{
-          type: 'Resource',
-          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: target } },
-        }],
-      },
-    });
+  /** Adds the disruption budget, and the autoscaler unless the replica count is fixed. */
+  private addAvailability(name: string, labels: StandardLabels, replicas: number, autoscaling?: CheckedAutoscaling): void {
+    if (autoscaling) {
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
+        metadata: { name, labels: labels.all },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+          minReplicas: replicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [{
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilization } },
+          }],
+        },
+      });
+    }
     new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
       metadata: { name, labels: labels.all },
       spec: {
@@ -245,6 +246,17 @@ export class WordPress extends Construct {
         selector: { matchLabels: labels.selector },
       },
     });
-    return maxReplicas;
   }
+}
+
+interface CheckedAutoscaling {
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+}
+
+/** The autoscaler's bounds, or undefined when `maxReplicas` equals `replicas` (an HPA could not change anything). */
+function checkedAutoscaling(replicas: number, autoscaling: WordPressAutoscaling = {}): CheckedAutoscaling | undefined {
+  const maxReplicas = checkInteger('wordpress.autoscaling.maxReplicas', autoscaling.maxReplicas ?? replicas * 3, replicas, 1000);
+  const targetCpuUtilization = checkInteger('wordpress.autoscaling.targetCpuUtilization', autoscaling.targetCpuUtilization ?? 70, 1, 100);
+  return maxReplicas === replicas ? undefined : { maxReplicas, targetCpuUtilization };
 }

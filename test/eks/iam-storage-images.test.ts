@@ -8,6 +8,7 @@ import { WorkloadIdentity } from '../../src/eks/iam/irsa-and-pod-identity';
 import { EfsStorageClass } from '../../src/eks/storage/efs-storage-class';
 import { Gp3StorageClass } from '../../src/eks/storage/gp3-storage-class';
 import { WorkloadServiceAccount } from '../../src/identity/workload-service-account';
+import { expectRejected, rejectionOf, RejectionCase } from '../support/rejection';
 
 const ROLE = 'arn:aws:iam::123456789012:role/wordpress/media-offload';
 
@@ -39,14 +40,17 @@ describe('WorkloadIdentity', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test.each([
-    ['arn:aws:iam::12345678901:role/x', 'Invalid identity.roleArn: "arn:aws:iam::12345678901:role/x". Allowed: an IAM role ARN'],
-    ['arn:aws-eu:iam::123456789012:role/x', 'Invalid identity.roleArn'],
-    ['arn:aws:iam::123456789012:user/x', 'Invalid identity.roleArn'],
-    [`arn:aws:iam::123456789012:role/${'n'.repeat(65)}`, 'Invalid identity.roleArn'],
-    [`arn:aws:iam::123456789012:role/${'p/'.repeat(300)}name`, 'Allowed: a role path of at most 512 characters'],
-  ])('rejects role %s', (arn, message) => {
-    expect(() => WorkloadIdentity.irsa(arn)).toThrow(message);
+  describe('rejects bad input before anything is written', () => {
+    const cases: (RejectionCase & { build: () => unknown })[] = [
+      { name: 'an 11-digit account', build: () => WorkloadIdentity.irsa('arn:aws:iam::12345678901:role/x'), prop: 'identity.roleArn', value: 'arn:aws:iam::12345678901:role/x', allowed: 'an IAM role ARN' },
+      { name: 'an unknown partition', build: () => WorkloadIdentity.irsa('arn:aws-eu:iam::123456789012:role/x'), prop: 'identity.roleArn', value: 'arn:aws-eu:iam::123456789012:role/x', allowed: 'an IAM role ARN' },
+      { name: 'a user instead of a role', build: () => WorkloadIdentity.irsa('arn:aws:iam::123456789012:user/x'), prop: 'identity.roleArn', value: 'arn:aws:iam::123456789012:user/x', allowed: 'an IAM role ARN' },
+      { name: 'a role name over 64 characters', build: () => WorkloadIdentity.irsa(`arn:aws:iam::123456789012:role/${'n'.repeat(65)}`), prop: 'identity.roleArn', value: `arn:aws:iam::123456789012:role/${'n'.repeat(65)}`, allowed: 'an IAM role ARN' },
+      { name: 'a role path over 512 characters', build: () => WorkloadIdentity.irsa(`arn:aws:iam::123456789012:role/${'p/'.repeat(300)}name`), prop: 'identity.roleArn', value: `arn:aws:iam::123456789012:role/${'p/'.repeat(300)}name`, allowed: 'a role path of at most 512 characters' },
+    ];
+    test.each(cases)('$name', ({ build, ...expected }) => {
+      expectRejected(rejectionOf((app) => new WorkloadServiceAccount(new Chart(app, 'c', { namespace: 'blog' }), 'sa', { name: 'wordpress', labels: {}, identity: build() as any })), expected);
+    });
   });
 
   test('rejects a token expiration outside 600-86400', () => {
@@ -73,25 +77,40 @@ describe('StorageClasses', () => {
     }]);
   });
 
-  test('EFS: access points owned by the WordPress user', () => {
+  test('EFS: access points owned by the WordPress user, volumes kept when their claim is deleted', () => {
     const chart = new Chart(Testing.app(), 'c');
     new EfsStorageClass(chart, 'efs', { fileSystemId: 'fs-0123456789abcdef0' });
-    expect(Testing.synth(chart)[0]).toMatchObject({
+    expect(Testing.synth(chart)[0]).toEqual({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'efs-wordpress' },
       provisioner: 'efs.csi.aws.com',
+      reclaimPolicy: 'Retain',
+      volumeBindingMode: 'Immediate',
       parameters: { provisioningMode: 'efs-ap', fileSystemId: 'fs-0123456789abcdef0', directoryPerms: '700', uid: '33', gid: '33' },
     });
   });
 
-  test.each([
-    [() => new Gp3StorageClass(new Chart(Testing.app(), 'c'), 'g', { iops: 2000 }), 'Invalid gp3.iops: 2000. Allowed: an integer from 3000 to 16000'],
-    [() => new Gp3StorageClass(new Chart(Testing.app(), 'c'), 'g', { throughputMiBps: 1001 }), 'Invalid gp3.throughputMiBps: 1001'],
-    [() => new Gp3StorageClass(new Chart(Testing.app(), 'c'), 'g', { throughputMiBps: 1000 }), 'Invalid gp3.throughputMiBps: 1000. Allowed: at most iops / 4 = 750 MiB/s'],
-    [() => new Gp3StorageClass(new Chart(Testing.app(), 'c'), 'g', { kmsKeyArn: 'alias/x' }), 'Invalid gp3.kmsKeyArn: "alias/x"'],
-    [() => new Gp3StorageClass(new Chart(Testing.app(), 'c'), 'g', { fsType: 'btrfs' as any }), 'Invalid gp3.fsType: "btrfs"'],
-    [() => new EfsStorageClass(new Chart(Testing.app(), 'c'), 'e', { fileSystemId: 'fs-123' }), 'Invalid efs.fileSystemId: "fs-123". Allowed: an EFS file system id'],
-    [() => new EfsStorageClass(new Chart(Testing.app(), 'c'), 'e', { fileSystemId: 'fs-01234567', directoryPerms: '999' }), 'Invalid efs.directoryPerms: "999"'],
-  ])('rejects bad input %#', (build, message) => {
-    expect(build).toThrow(message);
+  test('EFS: basePath puts the access points under a directory', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    new EfsStorageClass(chart, 'efs', { fileSystemId: 'fs-01234567', basePath: '/wordpress/sites' });
+    expect(Testing.synth(chart)[0].parameters.basePath).toBe('/wordpress/sites');
+  });
+
+  describe('rejects bad input before anything is written', () => {
+    const cases: (RejectionCase & { build: (chart: Chart) => unknown })[] = [
+      { name: 'gp3 IOPS under the baseline', build: (c) => new Gp3StorageClass(c, 'g', { iops: 2000 }), prop: 'gp3.iops', value: 2000, allowed: 'an integer from 3000 to 16000' },
+      { name: 'gp3 throughput over 1000 MiB/s', build: (c) => new Gp3StorageClass(c, 'g', { throughputMiBps: 1001 }), prop: 'gp3.throughputMiBps', value: 1001, allowed: 'an integer from 125 to 1000' },
+      { name: 'gp3 throughput over a quarter of the IOPS', build: (c) => new Gp3StorageClass(c, 'g', { throughputMiBps: 1000 }), prop: 'gp3.throughputMiBps', value: 1000, allowed: 'at most iops / 4 = 750 MiB/s' },
+      { name: 'a KMS alias instead of a key ARN', build: (c) => new Gp3StorageClass(c, 'g', { kmsKeyArn: 'alias/x' }), prop: 'gp3.kmsKeyArn', value: 'alias/x', allowed: 'KMS key ARN' },
+      { name: 'an unsupported filesystem', build: (c) => new Gp3StorageClass(c, 'g', { fsType: 'btrfs' as any }), prop: 'gp3.fsType', value: 'btrfs', allowed: 'one of ext4, xfs' },
+      { name: 'a short EFS file system id', build: (c) => new EfsStorageClass(c, 'e', { fileSystemId: 'fs-123' }), prop: 'efs.fileSystemId', value: 'fs-123', allowed: 'an EFS file system id' },
+      { name: 'non-octal directory permissions', build: (c) => new EfsStorageClass(c, 'e', { fileSystemId: 'fs-01234567', directoryPerms: '999' }), prop: 'efs.directoryPerms', value: '999', allowed: 'octal permissions' },
+      { name: 'a relative EFS basePath', build: (c) => new EfsStorageClass(c, 'e', { fileSystemId: 'fs-01234567', basePath: 'wordpress' }), prop: 'efs.basePath', value: 'wordpress', allowed: 'an absolute path' },
+    ];
+    test.each(cases)('$name', ({ build, ...expected }) => {
+      expectRejected(rejectionOf((app) => build(new Chart(app, 'c'))), expected);
+    });
   });
 });
 
@@ -115,13 +134,16 @@ describe('ImageRegistry', () => {
       .toThrow('Invalid imageRegistry.upstreamPrefixes.quay: "quay". Allowed: a registry host an ECR pull-through rule can serve');
   });
 
-  test.each([
-    ['a short account', () => ImageRegistry.ecrPullThroughCache({ account: '1234', region: 'eu-west-1', prefix: 'x' }), 'Invalid imageRegistry.account: "1234". Allowed: a 12-digit AWS account id'],
-    ['an unknown region', () => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'europe', prefix: 'x' }), 'Invalid imageRegistry.region: "europe"'],
-    ['an upper-case prefix', () => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'Docker_Hub/' }), 'Invalid imageRegistry.prefix: "Docker_Hub/"'],
-    ['a mirror without a host', () => ImageRegistry.prefix('mirror'), 'Invalid imageRegistry.prefix: "mirror". Allowed: a registry host with a dot or a port'],
-    ['an untagged image', () => ecr.rewrite('mysql'), 'Invalid image: "mysql"'],
-  ])('rejects %s', (_case, build, message) => {
-    expect(build).toThrow(message);
+  describe('rejects bad input before anything is written', () => {
+    const cases: (RejectionCase & { build: () => unknown })[] = [
+      { name: 'a 4-digit account', build: () => ImageRegistry.ecrPullThroughCache({ account: '1234', region: 'eu-west-1', prefix: 'x' }), prop: 'imageRegistry.account', value: '1234', allowed: 'a 12-digit AWS account id' },
+      { name: 'a region that is not one', build: () => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'europe', prefix: 'x' }), prop: 'imageRegistry.region', value: 'europe', allowed: 'an AWS region such as eu-west-1' },
+      { name: 'a prefix with upper case and a trailing slash', build: () => ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'Docker_Hub/' }), prop: 'imageRegistry.prefix', value: 'Docker_Hub/', allowed: 'a repository path of lower-case letters' },
+      { name: 'a mirror prefix without registry host', build: () => ImageRegistry.prefix('mirror'), prop: 'imageRegistry.prefix', value: 'mirror', allowed: 'a registry host with a dot or a port' },
+      { name: 'an untagged image to rewrite', build: () => ecr.rewrite('mysql'), prop: 'image', value: 'mysql', allowed: 'pinned to a version tag' },
+    ];
+    test.each(cases)('$name', ({ build, ...expected }) => {
+      expectRejected(rejectionOf(() => build()), expected);
+    });
   });
 });

@@ -7,7 +7,7 @@ import { Platform } from '../../src/eks/platform';
 import { all, find, Manifest } from '../helpers';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
-const synth = (props: WordPressChartProps) => Testing.synth(new WordPressChart(Testing.app(), 'site', props)) as Manifest[];
+const synth = (props: WordPressChartProps) => Testing.synth(new WordPressChart(Testing.app(), 'site', { ingress: { hosts: ['blog.example.com'] }, ...props })) as Manifest[];
 
 describe('Platform.eks', () => {
   test('puts WordPress behind an ALB, MySQL on the given class, with a drain-safe MySQL budget', () => {
@@ -42,7 +42,7 @@ describe('Platform.eks', () => {
   });
 
   test('an NLB can replace the ALB', () => {
-    const objects = synth({ platform: Platform.eks({ alb: false, nlb: { mode: 'loadBalancerClass' } }) });
+    const objects = synth({ ingress: undefined, platform: Platform.eks({ alb: false, nlb: { mode: 'loadBalancerClass' } }) });
     expect(all(objects, 'Ingress')).toHaveLength(0);
     expect(find(objects, 'Service', 'wordpress-public').spec.loadBalancerClass).toBe('service.k8s.aws/nlb');
   });

@@ -1,6 +1,6 @@
-import { checkDnsSubdomain, checkInteger, checkOneOf } from '../../common/checks';
+import { checkInteger, checkOneOf } from '../../common/checks';
 import { InvalidPropError } from '../../common/errors';
-import { IngressOptions } from '../../exposure/wordpress-ingress';
+import { checkIngressHosts, IngressOptions } from '../../exposure/wordpress-ingress';
 import { checkCertificateArn, checkLoadBalancerName, checkWebAclArn, renderKeyValues } from '../aws-values';
 import { mergeExtraAnnotations } from './extra-annotations';
 
@@ -146,6 +146,5 @@ export function albIngressAnnotations(options: AlbIngressOptions = {}): Record<s
 
 /** Ingress options for an ALB: class `alb` plus the checked annotations. */
 export function albIngress(options: AlbIngressOptions = {}, hosts?: string[]): IngressOptions {
-  hosts?.forEach((host, i) => checkDnsSubdomain(`ingress.hosts[${i}]`, host.replace(/^\*\./, '')));
-  return { className: ALB_INGRESS_CLASS, annotations: albIngressAnnotations(options), ...(hosts ? { hosts } : {}) };
+  return { className: ALB_INGRESS_CLASS, annotations: albIngressAnnotations(options), ...(hosts ? { hosts: checkIngressHosts('ingress.hosts', hosts) } : {}) };
 }

@@ -17,7 +17,7 @@ export interface EfsStorageClassProps {
   readonly gid?: number;
   /** Permissions of each access point's root. @default '700' */
   readonly directoryPerms?: string;
-  /** Parent directory of the access points. @default - the file system root */
+  /** Parent directory of the access points, an absolute path such as `/wordpress`. @default - the file system root */
   readonly basePath?: string;
   /** Labels. @default - none */
   readonly labels?: Record<string, string>;
@@ -27,6 +27,9 @@ export interface EfsStorageClassProps {
  * An EFS StorageClass (EFS CSI driver) provisioning one access point per claim: ReadWriteMany, for
  * WordPress content shared by several replicas across zones. Dynamic provisioning ignores fsGroup,
  * so the access point's uid/gid default to WordPress's own. EKS-bound.
+ *
+ * `reclaimPolicy: Retain`: deleting a claim keeps its access point, data and PersistentVolume;
+ * remove released ones yourself.
  */
 export class EfsStorageClass extends Construct {
   /** The StorageClass. */

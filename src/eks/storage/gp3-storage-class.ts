@@ -24,6 +24,9 @@ export interface Gp3StorageClassProps {
 /**
  * An encrypted EBS gp3 StorageClass (EBS CSI driver), bound when the pod is scheduled so the volume
  * is created in the pod's zone. EKS-bound: other clusters have no `ebs.csi.aws.com` provisioner.
+ *
+ * `reclaimPolicy: Retain`: deleting a claim (or the namespace) keeps the EBS volume and its
+ * PersistentVolume, so a database survives a mistaken delete; remove released volumes yourself.
  */
 export class Gp3StorageClass extends Construct {
   /** The StorageClass. */
