@@ -7,7 +7,7 @@ import { loadAppConfig } from '../src/config/load-app-config';
 import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
 import { WorkloadIdentity } from '../src/eks/iam/irsa-and-pod-identity';
 import { Platform } from '../src/eks/platform';
-import { formatCidr, isStrictSubset, parseCidr } from '../src/network/cidr';
+import { formatCidr, isStrictSubset, parseCidr } from '../src/common/cidr';
 import { DEFAULT_EXCLUDED_CIDRS } from '../src/network/internet-egress';
 import { all, find, Manifest } from './helpers';
 import { validationErrors } from './support/validity';

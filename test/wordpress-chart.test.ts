@@ -164,6 +164,8 @@ describe('WordPressChart', () => {
       { name: 'TLS without hosts', props: { ingress: { anyHost: true, tlsSecretName: 'tls' } }, prop: 'ingress.tlsSecretName', value: 'tls', allowed: 'only together with ingress.hosts' },
       { name: 'an upper-case IngressClass', props: { ingress: { ...HOSTS, className: 'Nginx' } }, prop: 'ingress.className', value: 'Nginx', allowed: 'a DNS-1123 subdomain' },
       { name: 'a LoadBalancer port over 65535', props: { loadBalancer: { port: 70000 } }, prop: 'loadBalancer.port', value: 70000, allowed: 'an integer from 1 to 65535' },
+      { name: 'a source range with host bits set', props: { loadBalancer: { sourceRanges: ['203.0.113.7/24'] } }, prop: 'loadBalancer.sourceRanges[0]', value: '203.0.113.7/24', allowed: 'whose address is the network address, such as 203.0.113.0/24 or 2001:db8::/32 (here 203.0.113.0/24)' },
+      { name: 'a source range with two :: in it', props: { loadBalancer: { sourceRanges: ['fd00::1::/64'] } }, prop: 'loadBalancer.sourceRanges[0]', value: 'fd00::1::/64', allowed: 'an IPv4 or IPv6 CIDR block' },
       { name: 'a source range with a /33 prefix', props: { loadBalancer: { sourceRanges: ['10.0.0.0/33'] } }, prop: 'loadBalancer.sourceRanges[0]', value: '10.0.0.0/33', allowed: 'an IPv4 or IPv6 CIDR block' },
       { name: 'a database size that is not a quantity', props: { mysql: { storage: { size: 'big' } } }, prop: 'mysql.storage.size', value: 'big', allowed: 'a positive Kubernetes quantity' },
       { name: 'several replicas on ReadWriteOnce storage', props: { wordpress: { replicas: 3 } }, prop: 'wordpress.replicas', value: 3, allowed: "1 with storage.accessMode 'ReadWriteOnce'" },

@@ -1,4 +1,5 @@
 import { InvalidPropError } from './errors';
+import { parseCidr } from './cidr';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -95,14 +96,9 @@ export function checkOneOf<T extends string>(prop: string, value: T, allowed: re
   return value;
 }
 
-const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
-
-/** An IPv4 or IPv6 CIDR block such as `203.0.113.0/24`. */
+/** An IPv4 or IPv6 CIDR block such as `203.0.113.0/24`, its address the network address. */
 export function checkCidr(prop: string, value: string): string {
-  if (typeof value !== 'string' || !(IPV4_CIDR.test(value) || IPV6_CIDR.test(value))) {
-    throw new InvalidPropError(prop, value, 'an IPv4 or IPv6 CIDR block such as 203.0.113.0/24');
-  }
+  parseCidr(prop, value);
   return value;
 }
 

@@ -1,6 +1,6 @@
 import { InvalidPropError } from '../common/errors';
 import { k8s } from '../common/k8s';
-import { allAddresses, formatCidr, isStrictSubset, nat64, parseCidr } from './cidr';
+import { allAddresses, formatCidr, isStrictSubset, nat64, parseCidr } from '../common/cidr';
 import { checkPorts } from './ports';
 
 /** Which destinations count as "the internet" for a pod's egress. */

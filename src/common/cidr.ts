@@ -1,4 +1,4 @@
-import { InvalidPropError } from '../common/errors';
+import { InvalidPropError } from './errors';
 
 /** A parsed CIDR block. */
 export interface Cidr {
