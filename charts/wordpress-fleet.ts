@@ -3,6 +3,7 @@ import { checkDnsLabel, checkInteger, checkNamespace, checkOneOf } from '../src/
 import { InvalidPropError } from '../src/common/errors';
 import { ComputeResources } from '../src/common/resources';
 import { checkIngressHosts, IngressOptions } from '../src/exposure/wordpress-ingress';
+import { InternetEgressOptions } from '../src/network/internet-egress';
 import { NamespaceQuota } from '../src/tenancy/namespace-quota';
 import { WordPressChart } from './wordpress-chart';
 import { ImageRegistry } from '../src/eks/images/image-registry';
@@ -72,6 +73,10 @@ export interface WordPressFleetProps {
   readonly platform?: Platform;
   /** Registry every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistry;
+  /** Let every site's WordPress reach the internet (see WordPressChartProps.allowInternetEgress). @default true */
+  readonly allowInternetEgress?: boolean;
+  /** Ports and excluded ranges of every site's internet egress. @default - see WordPressChartProps.internetEgress */
+  readonly internetEgress?: InternetEgressOptions;
 }
 
 interface SizePreset {
@@ -141,6 +146,8 @@ export class WordPressFleet {
         partOf,
         platform,
         imageRegistry: props.imageRegistry,
+        allowInternetEgress: props.allowInternetEgress,
+        internetEgress: props.internetEgress,
         ingress: { ...ingress, hosts: site.hosts },
         mysql: {
           resources: size.mysql,

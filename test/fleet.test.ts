@@ -33,6 +33,21 @@ describe('WordPressFleet', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  test('the fleet-wide internet egress reaches every site', () => {
+    // Given a fleet whose sites may reach only HTTPS on the internet
+    const objects = synthFleet({ internetEgress: { ports: [443] } });
+    // Then every site's internet policy opens 443 alone
+    for (const site of ['bakery', 'florist', 'grocer']) {
+      const policy = find(objects, 'NetworkPolicy', `${site}-web-internet-out`);
+      expect(policy.spec.egress.flatMap((rule: any) => rule.ports.map((port: any) => port.port))).toEqual([443]);
+    }
+  });
+
+  test('turning the internet egress off removes every site\'s internet policy', () => {
+    const objects = synthFleet({ allowInternetEgress: false });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-web-internet-out'))).toEqual([]);
+  });
+
   test('sites are ordered by name, and the ingress callback sees a stable 1-based position', () => {
     const seen: string[] = [];
     synthFleet({ ingressFor: (site, position) => { seen.push(`${position}:${site.name}`); return {}; } });
