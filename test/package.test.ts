@@ -75,3 +75,18 @@ describe('the npm package', () => {
     expect(files).toContain('schemas/k8s/v1.28.0/_definitions.json.gz');
   });
 });
+
+describe('the lockfile', () => {
+  test('installs only packages that accept every Node.js the project\'s `engines` accepts (no EBADENGINE on `npm ci`)', () => {
+    // Given the oldest Node.js the project claims
+    const semver = require('semver');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const oldest = semver.minVersion(pkg.engines.node).version;
+    // Then every locked package (what `npm ci` installs, dev dependencies included) accepts it
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8'));
+    const refusing = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
+      .filter(([path, entry]) => path && typeof entry.engines?.node === 'string' && !semver.satisfies(oldest, entry.engines.node))
+      .map(([path, entry]) => `${path.replace(/^.*node_modules\//, '')} wants node ${entry.engines!.node}`);
+    expect(refusing).toEqual([]);
+  });
+});
