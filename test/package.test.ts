@@ -16,28 +16,35 @@ describe('the npm package', () => {
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'consumer-'));
-    // Given the packed tarball (lib/ is fresh: `npm test` compiles first)
-    const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    // Given the packed tarball, built by the package's own `prepack`
+    const tarball = execFileSync('npm', ['pack', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
     // And a fresh project that installs it with its peer dependencies, preferring the npm cache
     const project = join(work, 'project');
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, tarball),
       'cdk8s@2', 'cdk8s-plus-28@2', 'constructs@10'], { cwd: project, stdio: 'pipe' });
-    // When a TypeScript app importing the public API is compiled and run there
+    // When a TypeScript app importing the public API and the validation entry point is compiled and run there
     writeFileSync(join(project, 'main.ts'), [
       "import { App } from 'cdk8s';",
       "import { Credentials, WordPressChart, WordPressChartProps } from 'cdk8s-wordpress-eks';",
+      "import { validateManifests, ValidationReport } from 'cdk8s-wordpress-eks/validation';",
       'const app = new App();',
       "const props: WordPressChartProps = { namespace: 'shop', releaseName: 'shop', ingress: { hosts: ['shop.example.com'] } };",
       "new WordPressChart(app, 'shop', props);",
       "new WordPressChart(app, 'blog', { namespace: 'blog', credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }) });",
       "new WordPressChart(app, 'defaults');",
       'app.synth();',
+      'const report: ValidationReport = validateManifests(app.charts.map((chart) => ({ objects: chart.toJson() })));',
+      'if (report.errorCount > 0) throw new Error(`${report.errorCount} validation errors`);',
     ].join('\n'));
+    // with the tsconfig `cdk8s init typescript-app` generates (CommonJS: moduleResolution node10, which
+    // ignores `exports`), made explicit so a newer TypeScript default cannot hide a regression
+    const template = JSON.parse(readFileSync(join(ROOT, 'node_modules/cdk8s-cli/templates/typescript-app/tsconfig.json'), 'utf8'));
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: [] },
-      files: ['main.ts'],
+      ...template,
+      compilerOptions: { ...template.compilerOptions, moduleResolution: 'node10', skipLibCheck: false, types: [] },
+      include: ['main.ts'],
     }));
     const compile = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
     if (compile.status !== 0) throw new Error(`the consumer project does not compile:\n${compile.stdout}${compile.stderr}`);
@@ -73,6 +80,14 @@ describe('the npm package', () => {
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('dist/'))).toEqual([]);
     expect(files).toContain('schemas/k8s/v1.28.0/_definitions.json.gz');
+  });
+
+  test('runs no script when installed: it is built when packed', () => {
+    // npm, pnpm and yarn warn about (or refuse) dependencies with install-time scripts.
+    const installed = JSON.parse(readFileSync(join(work, 'project/node_modules/cdk8s-wordpress-eks/package.json'), 'utf8'));
+    const installScripts = ['preinstall', 'install', 'postinstall', 'prepare'].filter((name) => installed.scripts?.[name]);
+    expect(installScripts).toEqual([]);
+    expect(installed.scripts.prepack).toBe('tsc -p tsconfig.json');
   });
 });
 
