@@ -27,7 +27,7 @@ describe('the npm package', () => {
     // When a TypeScript app importing the public API and the validation entry point is compiled and run there
     writeFileSync(join(project, 'main.ts'), [
       "import { App } from 'cdk8s';",
-      "import { Credentials, WordPressChart, WordPressChartProps } from 'cdk8s-wordpress-eks';",
+      "import { Credentials, WordPressChart, WordPressChartProps, writeSynthExtras } from 'cdk8s-wordpress-eks';",
       "import { validateManifests, ValidationReport } from 'cdk8s-wordpress-eks/validation';",
       'const app = new App();',
       "const props: WordPressChartProps = { namespace: 'shop', releaseName: 'shop', ingress: { hosts: ['shop.example.com'] } };",
@@ -35,6 +35,7 @@ describe('the npm package', () => {
       "new WordPressChart(app, 'blog', { namespace: 'blog', credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }) });",
       "new WordPressChart(app, 'defaults');",
       'app.synth();',
+      'writeSynthExtras(app);',
       'const report: ValidationReport = validateManifests(app.charts.map((chart) => ({ objects: chart.toJson() })));',
       'if (report.errorCount > 0) throw new Error(`${report.errorCount} validation errors`);',
     ].join('\n'));
@@ -50,7 +51,7 @@ describe('the npm package', () => {
     if (compile.status !== 0) throw new Error(`the consumer project does not compile:\n${compile.stdout}${compile.stderr}`);
     execFileSync('node', ['main.js'], { cwd: project, stdio: 'pipe' });
     const dist = join(project, 'dist');
-    objects = readdirSync(dist).flatMap((file) => parseAllDocuments(readFileSync(join(dist, file), 'utf8')).map((d) => d.toJS()));
+    objects = readdirSync(dist).filter((file) => file.endsWith('.yaml')).flatMap((file) => parseAllDocuments(readFileSync(join(dist, file), 'utf8')).map((d) => d.toJS()));
   });
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -60,6 +61,11 @@ describe('the npm package', () => {
     const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort();
     expect(namespaces).toEqual(['blog', 'shop', 'wordpress']);
     expect(objects.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'shop').spec.rules[0].host).toBe('shop.example.com');
+  });
+
+  test('writeSynthExtras works with the consumer\'s plain cdk8s App', () => {
+    expect(readFileSync(join(work, 'project/kustomization.yaml'), 'utf8')).toContain('  - dist/shop.k8s.yaml\n');
+    expect(readdirSync(join(work, 'project/dist'))).toContain('diagram.md');
   });
 
   test('its validation engine, imported from the package, passes the consumer\'s output', () => {
