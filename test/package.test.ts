@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'f
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
+import { SUPPORTED_MINORS } from './support/validity';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -77,7 +78,7 @@ describe('the npm package', () => {
     expect(JSON.parse(result.stdout)).toEqual({ errors: 0, objects: objects.length });
   });
 
-  test('ships compiled JS and declarations only', () => {
+  test('ships compiled JS, declarations and the definitions of every supported Kubernetes minor', () => {
     const listing = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const files: string[] = JSON.parse(listing)[0].files.map((f: any) => f.path);
     expect(files).toContain('lib/src/index.js');
@@ -85,7 +86,8 @@ describe('the npm package', () => {
     expect(files).toContain('lib/charts/wordpress-chart.js');
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('dist/'))).toEqual([]);
-    expect(files).toContain('schemas/k8s/v1.28.0/_definitions.json.gz');
+    // the definitions of every supported minor, so users validate offline
+    expect(files.filter((f) => f.startsWith('schemas/')).sort()).toEqual(SUPPORTED_MINORS.map((minor) => `schemas/k8s/v${minor}.0/_definitions.json.gz`));
   });
 
   test('runs no script when installed: it is built when packed', () => {
