@@ -1,4 +1,7 @@
-/** Type-checking happens once in `npm test` (tsc); jest only transpiles. */
+/**
+ * Type-checking happens once in `npm test` (tsc); jest only transpiles. The global setup compiles
+ * lib/ when any source is newer than its output, for the tests that run compiled code.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/examples'],
@@ -7,6 +10,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

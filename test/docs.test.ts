@@ -39,3 +39,15 @@ describe('API reference', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('user docs', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+  test.each(['README.md', 'docs/validation.md'])('%s shows how to run every command the package installs', (doc) => {
+    // `npm run validate` exists only in this repository; users run the package's bin.
+    const text = readFileSync(join(ROOT, doc), 'utf8');
+    const bins = Object.keys(pkg.bin ?? {});
+    expect(bins.length).toBeGreaterThan(0);
+    for (const bin of bins) expect({ bin, shown: text.includes(`npx ${bin} `) }).toEqual({ bin, shown: true });
+  });
+});

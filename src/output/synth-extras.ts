@@ -1,38 +1,111 @@
-import { writeFileSync } from 'fs';
-import { basename, dirname, join, resolve } from 'path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { basename, dirname, join, relative, resolve, sep } from 'path';
+import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { renderDiagram } from './diagram';
 import { KubeObject } from './manifest-types';
-import { renderKustomization } from './kustomization';
+import { KUSTOMIZATION_HEADER, renderKustomization } from './kustomization';
 import { LinearSynthApp } from '../synth/linear-synth-app';
 import { PodIdentityAssociations } from '../eks/iam/pod-identity-associations';
 
-/** File of the Mermaid diagram inside the output folder: Markdown, which kubectl ignores. */
+/** File of the Mermaid diagram: in the output folder (Markdown, which kubectl ignores), or at the root of a Helm chart. */
 export const DIAGRAM_FILE = 'diagram.md';
-/** File of the kustomization, beside the output folder. */
+/** File of the kustomization, beside the output folder (or beside the Helm chart). */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 /** File of the EKS Pod Identity associations, beside the output folder (never in it: kubectl would apply it). */
 export const POD_IDENTITY_FILE = 'pod-identity-associations.json';
 
+/** Where a synth's output and its extras go. */
+interface OutputLayout {
+  /** The folder holding the manifests. */
+  readonly manifestDir: string;
+  /** The folder the diagram goes to. */
+  readonly diagramDir: string;
+  /** The folder beside the output: kustomization and Pod Identity associations. */
+  readonly besideDir: string;
+}
+
 /**
- * Writes what `cdk8s synth` itself does not: a diagram of the output into the output folder, a
- * kustomization beside it, and, when any workload uses EKS Pod Identity, the associations the
- * cluster needs beside it too, from what `app.synth()` just wrote.
+ * The layout of an output folder. `cdk8s synth --format helm` runs the app with its outdir set to
+ * the chart's `templates/` (beside the `Chart.yaml` it scaffolded): every file there is rendered
+ * as a template, so the diagram goes to the chart root and the rest beside the chart.
  */
-export function writeSynthExtras(app: LinearSynthApp): void {
-  const outdir = resolve(app.outdir);
-  const objects = app.manifests.flatMap((manifest) => manifest.objects as KubeObject[]);
-  writeFileSync(join(outdir, DIAGRAM_FILE), [
+function layoutOf(outdir: string): OutputLayout {
+  const manifestDir = resolve(outdir);
+  const chartRoot = dirname(manifestDir);
+  if (basename(manifestDir) === 'templates' && existsSync(join(chartRoot, 'Chart.yaml'))) {
+    return { manifestDir, diagramDir: chartRoot, besideDir: dirname(chartRoot) };
+  }
+  return { manifestDir, diagramDir: manifestDir, besideDir: dirname(manifestDir) };
+}
+
+/**
+ * What `app.synth()` wrote: manifest files (relative to the output folder) and their objects.
+ * A LinearSynthApp knows; for any other App the output folder is read back, which works for
+ * every `yamlOutputType`.
+ */
+function writtenManifests(app: App, manifestDir: string): { file: string; objects: KubeObject[] }[] {
+  if (app instanceof LinearSynthApp) return app.manifests.map(({ file, objects }) => ({ file, objects }));
+  const files = (readdirSync(manifestDir, { recursive: true }) as string[])
+    .filter((file) => file.endsWith(app.outputFileExtension))
+    .map((file) => file.split(sep).join('/'))
+    .sort();
+  return files.map((file) => ({
+    file,
+    objects: parseAllDocuments(readFileSync(join(manifestDir, file), 'utf8')).map((d) => d.toJS()).filter(Boolean),
+  }));
+}
+
+/**
+ * Writes what `cdk8s synth` itself does not, from what `app.synth()` just wrote (any App): a
+ * diagram of the output, a kustomization beside the output folder, and, when any workload uses EKS
+ * Pod Identity, the associations the cluster needs beside it too (a stale file from an earlier
+ * synth is removed when there are none). Under `cdk8s synth --format helm` the diagram goes to
+ * the chart root and the rest beside the chart, so the chart stays valid.
+ */
+export function writeSynthExtras(app: App): void {
+  const layout = layoutOf(app.outdir);
+  const manifests = writtenManifests(app, layout.manifestDir);
+  writeFileSync(join(layout.diagramDir, DIAGRAM_FILE), [
     '# What this synth produced',
     '',
     'Namespaces are boxes; arrows follow traffic and references (Ingress -> Service -> pods -> volumes).',
     '',
     '```mermaid',
-    renderDiagram(objects),
+    renderDiagram(manifests.flatMap((manifest) => manifest.objects)),
     '```',
     '',
   ].join('\n'));
-  const manifests = app.manifests.map((manifest) => manifest.file).sort();
-  writeFileSync(join(dirname(outdir), KUSTOMIZATION_FILE), renderKustomization(manifests.map((file) => `${basename(outdir)}/${file}`)));
+  const resources = manifests.map((manifest) => relative(layout.besideDir, join(layout.manifestDir, manifest.file)).split(sep).join('/')).sort();
+  writeFileSync(join(layout.besideDir, KUSTOMIZATION_FILE), renderKustomization(resources));
   const associations = PodIdentityAssociations.of(app);
-  if (associations.associations.length > 0) associations.writeTo(join(dirname(outdir), POD_IDENTITY_FILE));
+  if (associations.associations.length > 0) associations.writeTo(join(layout.besideDir, POD_IDENTITY_FILE));
+  else removeIfWrittenBySynth(join(layout.besideDir, POD_IDENTITY_FILE));
+}
+
+/**
+ * Removes the extras an earlier synth wrote beside `outdir`, for a synth that failed: `cdk8s synth`
+ * has already deleted the output folder, and a kustomization listing its files would only fail
+ * later, far from the cause. Files the synth did not write (a hand-made kustomization) stay.
+ */
+export function removeSynthExtras(outdir: string): void {
+  const { besideDir } = layoutOf(outdir);
+  removeIfWrittenBySynth(join(besideDir, KUSTOMIZATION_FILE));
+  removeIfWrittenBySynth(join(besideDir, POD_IDENTITY_FILE));
+}
+
+function removeIfWrittenBySynth(file: string): void {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const ours = file.endsWith(KUSTOMIZATION_FILE) ? text.startsWith(KUSTOMIZATION_HEADER) : isPodIdentityFile(text);
+  if (ours) rmSync(file);
+}
+
+function isPodIdentityFile(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text);
+    return Object.keys(parsed).join() === 'podIdentityAssociations' && Array.isArray(parsed.podIdentityAssociations);
+  } catch {
+    return false;
+  }
 }

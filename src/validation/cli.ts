@@ -6,13 +6,14 @@ import { defaultValidatorCacheDir } from './schema';
 import { Severity, ValidationOptions } from './types';
 import { validateManifests } from './validate';
 
-const USAGE = `usage: npm run validate -- [options] PATH...
+const USAGE = `usage: wordpress-eks-validate [options] PATH...   (in this repository: npm run validate -- ...)
 
 Validates Kubernetes manifests (files or directories of .yaml/.yml/.json) strictly against the
 official definitions of each Kubernetes version, API-server semantics, and policy.
 
 options:
-  --k8s-versions LIST   comma-separated versions, e.g. 1.28.0,1.36.0 (default: 1.28.0 and the newest available)
+  --k8s-versions LIST   comma-separated versions, e.g. 1.28.0,1.36.0 (default: 1.28.0 and the newest available;
+                        every minor from 1.28.0 to 1.36.0 ships with the package)
   --schema-dir DIR      directory of vX.Y.Z/_definitions.json (default: the definitions shipped with this package)
   --schema-url TEMPLATE download missing versions from TEMPLATE ({version} = vX.Y.Z) into --cache-dir
   --cache-dir DIR       where downloaded definitions are kept (default: ~/.cache/cdk8s-wordpress-eks/k8s-schemas)

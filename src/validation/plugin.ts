@@ -6,9 +6,9 @@ import { defaultValidatorCacheDir } from './schema';
 
 /** Properties of the plugin, from `validations[].properties` in cdk8s.yaml. */
 export interface ValidationPluginProperties {
-  /** Kubernetes versions. @default ['1.28.0', '1.36.0'] (the definitions shipped with this package) */
+  /** Kubernetes versions, any of 1.28.0 to 1.36.0 (shipped with this package) or of `schemaDir`. @default ['1.28.0', '1.36.0'] */
   readonly kubernetesVersions?: string[];
-  /** Directory of definitions. @default - the definitions shipped with this package */
+  /** Directory of definitions. @default - the definitions shipped with this package (every minor from 1.28.0 to 1.36.0) */
   readonly schemaDir?: string;
   /** Rule levels. @default - each rule's default */
   readonly rules?: Record<string, Severity | 'off'>;

@@ -2,9 +2,13 @@ import { FindingSink } from './findings';
 import { containersOf, LocatedObject, namespaceOf, podSpecOf } from './located-object';
 import { podSecurityViolations, PodSecurityLevel } from './pod-security';
 
-const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|_KEY$|SALT|CREDENTIAL)/i;
+const CREDENTIAL_NAME = /(PASSWORD|PASSWD|PASSPHRASE|(^|[_.-])PASS([_.-]|$)|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|_KEY$|SALT|CREDENTIAL)/i;
 /** Variables that carry a path or a name of something secret, not the secret itself. */
 const REFERENCE_SUFFIX = /(_FILE|_PATH|_DIR|_NAME|_REF|_ARN)$/i;
+/** `name = value`, `name: value` or `"name": "value"` on one line of a configuration file. */
+const SETTING_LINE = /^\s*["']?([A-Za-z0-9_.-]+)["']?\s*[=:]\s*["']?([^"'\s,]+)/;
+/** `--name=value` in a container's command or args. */
+const FLAG_WITH_VALUE = /^--?([A-Za-z0-9_.-]+)=(.+)$/;
 const LONG_RUNNING = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
 const LEVELS: PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
 
@@ -33,8 +37,16 @@ export function checkPolicy(objects: LocatedObject[], sink: FindingSink): void {
       }
     }
     if (o.kind === 'ConfigMap') {
-      for (const [k, v] of Object.entries(o.data ?? {})) {
-        if (CREDENTIAL_NAME.test(k) && !REFERENCE_SUFFIX.test(k) && v) sink.add('policy.credential-value', o, `data.${k}`, `ConfigMap key "${k}" looks like a credential`, file);
+      for (const field of ['data', 'binaryData']) {
+        for (const [k, v] of Object.entries(o[field] ?? {})) {
+          if (isCredential(k, v)) sink.add('policy.credential-value', o, `${field}.${k}`, `ConfigMap key "${k}" looks like a credential`, file);
+          else if (typeof v === 'string') {
+            // A configuration file: a credential setting with a literal value on any line
+            for (const name of v.split('\n').flatMap((line) => { const m = SETTING_LINE.exec(line); return m && isCredential(m[1], m[2]) ? [m[1]] : []; })) {
+              sink.add('policy.credential-value', o, `${field}.${k}`, `ConfigMap file "${k}" sets ${name} to a literal value`, file);
+            }
+          }
+        }
       }
     }
     if (o.kind === 'Role' || o.kind === 'ClusterRole') {
@@ -61,10 +73,14 @@ export function checkPolicy(objects: LocatedObject[], sink: FindingSink): void {
     for (const { container: c, path } of containersOf(pod)) {
       if (!isPinned(c.image)) sink.add('policy.image-pinned', o, `${path}.image`, `image "${c.image}" is not pinned to a version tag or digest`, file);
       (c.env ?? []).forEach((e: any, i: number) => {
-        if (typeof e.value === 'string' && e.value !== '' && CREDENTIAL_NAME.test(e.name) && !REFERENCE_SUFFIX.test(e.name)) {
-          sink.add('policy.credential-value', o, `${path}.env[${i}].value`, `env ${e.name} holds a literal value`, file);
-        }
+        if (isCredential(e.name, e.value)) sink.add('policy.credential-value', o, `${path}.env[${i}].value`, `env ${e.name} holds a literal value`, file);
       });
+      for (const field of ['command', 'args']) {
+        (Array.isArray(c[field]) ? c[field] : []).forEach((arg: unknown, i: number) => {
+          const flag = typeof arg === 'string' ? FLAG_WITH_VALUE.exec(arg) : null;
+          if (flag && isCredential(flag[1], flag[2])) sink.add('policy.credential-value', o, `${path}.${field}[${i}]`, `--${flag[1]} is given a literal value`, file);
+        });
+      }
       if (!path.includes('ephemeralContainers')) {
         const r = c.resources ?? {};
         if (!r.requests?.cpu || !r.requests?.memory || !r.limits?.memory) sink.add('policy.resources', o, `${path}.resources`, `container ${c.name} lacks cpu/memory requests or a memory limit`, file);
@@ -80,6 +96,15 @@ export function checkPolicy(objects: LocatedObject[], sink: FindingSink): void {
       sink.add('policy.automount-token', o, `${pod.path}.automountServiceAccountToken`, `mounts a token for ServiceAccount ${saName}, which no binding in the output grants anything`, file);
     }
   }
+}
+
+/**
+ * A credential written in the manifest: a name that says credential (not one that only names or
+ * locates one) with a literal, non-empty value (`$(VAR)` and `${VAR}` are expanded from elsewhere).
+ */
+function isCredential(name: unknown, value: unknown): boolean {
+  return typeof name === 'string' && CREDENTIAL_NAME.test(name) && !REFERENCE_SUFFIX.test(name)
+    && typeof value === 'string' && value !== '' && !/^\$[({]/.test(value);
 }
 
 /** A tag other than `latest`, or a digest. */

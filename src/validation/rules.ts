@@ -32,7 +32,7 @@ export const RULES: readonly Rule[] = [
   rule('semantic.rbac-reference', 'error', 'A RoleBinding/ClusterRoleBinding names a missing role or ServiceAccount.', 'Add the Role/ClusterRole or ServiceAccount, or fix the names.'),
   rule('semantic.requests-exceed-limits', 'error', 'A container requests more than its limit.', 'Lower the request or raise the limit.'),
   rule('policy.pod-security', 'error', 'A pod template violates the Pod Security level of its namespace (enforce label; baseline when unlabelled).', 'Change the pod, or label the namespace with the level it needs.'),
-  rule('policy.credential-value', 'error', 'A credential value is written in the manifest (Secret data, ConfigMap or env literal).', 'Reference a Secret created outside git (generator, sealed-secrets, external secrets).'),
+  rule('policy.credential-value', 'error', 'A credential value is written in the manifest: Secret data, a ConfigMap key or a setting in a ConfigMap file, an env literal, a --flag=value argument.', 'Reference a Secret created outside git (generator, sealed-secrets, external secrets).'),
   rule('policy.image-pinned', 'error', 'An image has no tag, or `latest`, and no digest.', 'Pin a version tag or a sha256 digest.'),
   rule('policy.host-path', 'error', 'A hostPath volume in a namespace not labelled privileged.', 'Avoid hostPath, or run the agent in a namespace enforcing privileged.'),
   rule('policy.resources', 'warning', 'A container has no requests or no memory limit.', 'Set cpu/memory requests and a memory limit.'),

@@ -19,7 +19,7 @@ export interface SchemaSource {
   readonly cacheDir?: string;
 }
 
-/** The definitions this package ships (Kubernetes 1.28.0 and 1.36.0), found beside the compiled or source files. */
+/** The definitions this package ships (every Kubernetes minor from 1.28.0 to 1.36.0), found beside the compiled or source files. */
 export function bundledSchemaDir(): string {
   let dir = __dirname;
   for (let i = 0; i < 5; i++) {

@@ -59,7 +59,7 @@ export interface ValidationReport {
 export interface ValidationOptions {
   /** Kubernetes versions to check the schema of. @default ['1.28.0', '1.36.0'] */
   readonly kubernetesVersions?: string[];
-  /** Directory of `vX.Y.Z/_definitions.json` (or `.json.gz`). @default - the definitions shipped with this package (1.28.0, 1.36.0) */
+  /** Directory of `vX.Y.Z/_definitions.json` (or `.json.gz`). @default - the definitions shipped with this package (every minor from 1.28.0 to 1.36.0) */
   readonly schemaDir?: string;
   /** URL template (`{version}` = `vX.Y.Z`) to download versions missing from `schemaDir` once, as a cache. @default - offline */
   readonly schemaUrlTemplate?: string;

@@ -6,7 +6,8 @@ import { RULES } from '../../src/validation';
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'lib/src/validation/cli.js');
-const SCHEMAS = resolve(ROOT, '../shared/k8s-schemas');
+/** The project's own gzipped definitions, given explicitly to exercise --schema-dir. */
+const SCHEMAS = join(ROOT, 'schemas/k8s');
 const BROKEN = join(ROOT, 'test/fixtures/validation/broken');
 
 /** The compiled CLI, as `npm run validate --` runs it (lib/ is compiled by `npm test`). */

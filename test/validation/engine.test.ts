@@ -4,7 +4,8 @@ import { loadManifestFiles, RULES, Severity, validateManifests, ValidationOption
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/validation');
-const SCHEMAS = resolve(ROOT, '../shared/k8s-schemas');
+/** The project's own gzipped definitions (what users have). */
+const SCHEMAS = join(ROOT, 'schemas/k8s');
 const OPTIONS: ValidationOptions = { schemaDir: SCHEMAS, kubernetesVersions: ['1.28.0', '1.36.0'] };
 
 /** `# expect: RULE PATH` and `# options: --strict | --rule ID=LEVEL` headers of a fixture. */
@@ -86,9 +87,10 @@ describe('a schema URL with a local cache', () => {
     const server = spawn('node', ['-e', [
       "const http = require('http'), fs = require('fs'), path = require('path');",
       `const root = ${JSON.stringify(SCHEMAS)};`,
-      "http.createServer((req, res) => { console.log('GET ' + req.url); const file = path.join(root, req.url);",
+      // Served as upstream serves them (plain JSON), from the project's gzipped copies.
+      "http.createServer((req, res) => { console.log('GET ' + req.url); const file = path.join(root, req.url) + '.gz';",
       "  if (!file.startsWith(root) || !fs.existsSync(file)) { res.writeHead(404); return res.end(); }",
-      "  res.end(fs.readFileSync(file)); }).listen(0, '127.0.0.1', function () { console.log('PORT ' + this.address().port); });",
+      "  res.end(require('zlib').gunzipSync(fs.readFileSync(file))); }).listen(0, '127.0.0.1', function () { console.log('PORT ' + this.address().port); });",
     ].join('\n')]);
     const port = await new Promise<number>((resolvePort) => server.stdout.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {

@@ -63,8 +63,7 @@ export class LogAgent extends Construct {
         Merge_Log: 'On', Keep_Log: 'Off', 'K8S-Logging.Parser': 'On', 'K8S-Logging.Exclude': 'On', Labels: 'On', Annotations: 'Off',
       }),
       output.render(),
-      '',
-    ].join('\n\n');
+    ].join('\n\n') + '\n'; // one final newline: a blank line at a document's end is lost in Helm templates
     const name = props.name ?? 'fluent-bit';
     this.agent = new NodeAgent(this, 'agent', {
       ...props,
