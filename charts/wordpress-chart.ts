@@ -16,7 +16,7 @@ import { InvalidPropError } from '../src/common/errors';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
-import { MYSQL, WORDPRESS } from '../src/images';
+import { MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
 
 /** Props of {@link WordPressChart}. */
@@ -117,6 +117,7 @@ export class WordPressChart extends Chart {
       name: release,
       ...props.wordpress,
       image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image, 'wordpress.image'),
+      cliImage: resolveImage(props.imageRegistry, props.wordpress?.cliImage, WORDPRESS_CLI.image, 'wordpress.cliImage'),
       database: this.mysql,
       credentials,
       labels,
@@ -124,7 +125,9 @@ export class WordPressChart extends Chart {
     });
     platform.extend(this, { release, labels, mysqlPodSelector: this.mysql.podSelector });
 
-    this.resourceBudgets = [this.mysql.budget, this.wordpress.budget, ...(credentials.budget ? [credentials.budget] : [])];
+    this.resourceBudgets = [
+      this.mysql.budget, this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
+    ];
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
 
     if (props.ingress !== false) {
@@ -160,6 +163,23 @@ export class WordPressChart extends Chart {
     allowTraffic(this, 'wordpress-to-mysql', {
       name: `${release}-web-to-mysql`,
       podSelector: this.wordpress.podSelector,
+      direction: 'Egress',
+      ports: [this.mysql.port],
+      peerPodSelector: this.mysql.podSelector,
+      labels: policyLabels,
+    });
+    // The schema upgrade Job talks to MySQL and nothing else (DNS is open namespace-wide).
+    allowTraffic(this, 'mysql-from-database-upgrade', {
+      name: `${release}-mysql-from-update-db`,
+      podSelector: this.mysql.podSelector,
+      direction: 'Ingress',
+      ports: [this.mysql.port],
+      peerPodSelector: this.wordpress.databaseUpgrade.podSelector,
+      labels: policyLabels,
+    });
+    allowTraffic(this, 'database-upgrade-to-mysql', {
+      name: `${release}-update-db-to-mysql`,
+      podSelector: this.wordpress.databaseUpgrade.podSelector,
       direction: 'Egress',
       ports: [this.mysql.port],
       peerPodSelector: this.mysql.podSelector,

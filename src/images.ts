@@ -39,6 +39,19 @@ export const WORDPRESS: ImageFacts = {
 };
 
 /**
+ * Official WordPress CLI (wp-cli 2.12.0 on PHP 8.3, Alpine), for the database upgrade Job. Its own
+ * user is www-data = 82 (Alpine); it only reads core and talks to MySQL, so it runs as WordPress's
+ * 33:33 like the rest of the site. It carries no WordPress core: the Job copies core from the
+ * WordPress image. Same PHP minor as WORDPRESS, so core runs under the PHP it is served with.
+ * Digest: docker-library/repo-info, repos/wordpress/remote/cli-2.12.0-php8.3.md (commit
+ * 4b8ebb92, the build of 2026-07-02), looked up 2026-12-01.
+ */
+export const WORDPRESS_CLI: ImageFacts = {
+  image: 'wordpress:cli-2.12.0-php8.3@sha256:f8aeb68164c6a04f5dcc91da30d8ffa096b0f7fafb7a65f144c2dd62587caca0',
+  identity: { uid: 33, gid: 33 },
+};
+
+/**
  * The curl project's image (Alpine with busybox). Its USER is the name `curl_user`, which the kubelet
  * cannot check against runAsNonRoot, so the numeric ids (100:101) are set explicitly.
  * Digest: no upstream record (curl/curl-container publishes none); the index digest that
@@ -115,6 +128,19 @@ export function checkWordPressImage(prop: string, value: string): string {
   const ref = parseImage(prop, value);
   if (!isOfficialImage(ref, 'wordpress') || !ref.tag || ref.tag === 'latest' || /(?:^|-)(?:fpm|cli)(?:-|$)/.test(ref.tag)) {
     throw new InvalidPropError(prop, value, WORDPRESS_SUPPORTED);
+  }
+  return value;
+}
+
+const WORDPRESS_CLI_SUPPORTED = 'the official wordpress image in its cli variant, with a tag: e.g. wordpress:cli-2.12.0-php8.3 '
+  + 'or wordpress:cli-php8.3, optionally @sha256:<digest>, from Docker Hub or a mirror of it '
+  + '(the database upgrade Job runs its `wp` command; the Apache and fpm variants have none)';
+
+/** `value` if it is the official WordPress CLI image, by tag. */
+export function checkWordPressCliImage(prop: string, value: string): string {
+  const ref = parseImage(prop, value);
+  if (!isOfficialImage(ref, 'wordpress') || !ref.tag || !/^cli(?:-|$)/.test(ref.tag)) {
+    throw new InvalidPropError(prop, value, WORDPRESS_CLI_SUPPORTED);
   }
   return value;
 }

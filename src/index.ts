@@ -6,6 +6,8 @@ export * from './mysql/mysql';
 export { renderMySqlConfig } from './mysql/mysql-config';
 export type { MySqlOptionValue } from './mysql/mysql-config';
 export * from './wordpress/wordpress';
+export { DatabaseUpgradeJob } from './wordpress/database-upgrade-job';
+export type { DatabaseUpgradeJobProps } from './wordpress/database-upgrade-job';
 export * from './credentials/credentials';
 export { CredentialsGenerator, DEFAULT_API_SERVER_PORTS } from './credentials/credentials-generator';
 export type { CredentialsGeneratorProps, GeneratedCredentialsOptions } from './credentials/credentials-generator';

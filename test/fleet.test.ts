@@ -57,32 +57,32 @@ describe('WordPressFleet', () => {
   test('each quota leaves room for the site\'s own pods at their peak', () => {
     const objects = synthFleet();
     const quota = objects.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'florist')!;
-    // florist: MySQL 1 pod + WordPress up to 6 (HPA max 3 x 2) + 1 surge + the credentials Job = 9 pods, 20% headroom
-    expect(quota.spec.hard.pods).toBe(Math.ceil(9 * 1.2));
+    // florist: MySQL 1 pod + WordPress up to 6 (HPA max 3 x 2) + 1 surge + the credentials and update-db Jobs = 10 pods, 20% headroom
+    expect(quota.spec.hard.pods).toBe(Math.ceil(10 * 1.2));
     expect(quota.spec.hard['persistentvolumeclaims']).toBe(2);
     expect(quota.spec.hard['services.loadbalancers']).toBe(0);
-    // large: MySQL requests 500m, WordPress 250m x 7, Job 10m
-    expect(quota.spec.hard['requests.cpu']).toBe(`${Math.ceil((0.5 + 0.25 * 7 + 0.01) * 1.2 * 1000)}m`);
+    // large: MySQL requests 500m, WordPress 250m x 7, credentials Job 10m, update-db Job 50m
+    expect(quota.spec.hard['requests.cpu']).toBe(`${Math.ceil((0.5 + 0.25 * 7 + 0.01 + 0.05) * 1.2 * 1000)}m`);
   });
 
   test('quotaHeadroomPercent scales every quota over what the site can hold', () => {
     // Given no headroom, then 50%
     const quota = (percent: number) => synthFleet({ quotaHeadroomPercent: percent })
       .find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'grocer')!.spec.hard;
-    // Then grocer (small: MySQL 1 pod + WordPress 1 pod + the credentials Job = 3 pods; 100m + 50m + 10m CPU) scales by it
-    expect(quota(0).pods).toBe(3);
-    expect(quota(50).pods).toBe(Math.ceil(3 * 1.5));
-    expect(quota(0)['requests.cpu']).toBe('160m');
-    expect(quota(50)['requests.cpu']).toBe('240m');
+    // Then grocer (small: MySQL 1 pod + WordPress 1 pod + the credentials and update-db Jobs = 4 pods; 100m + 50m + 10m + 50m CPU) scales by it
+    expect(quota(0).pods).toBe(4);
+    expect(quota(50).pods).toBe(Math.ceil(4 * 1.5));
+    expect(quota(0)['requests.cpu']).toBe('210m');
+    expect(quota(50)['requests.cpu']).toBe('315m');
   });
 
   test('a site can run a fixed number of replicas: no autoscaler, and a quota for exactly those pods', () => {
     // Given a site with 3 replicas on EFS and autoscaling off
     const objects = synthFleet({ sites: [{ name: 'shop', hosts: ['shop.example.com'], replicas: 3, contentStorageClassName: 'efs', autoscaling: false }], quotaHeadroomPercent: 0 });
-    // Then the Deployment keeps 3 pods, no HPA exists, and the quota holds MySQL + 3 pods + 1 surge + the credentials Job
+    // Then the Deployment keeps 3 pods, no HPA exists, and the quota holds MySQL + 3 pods + 1 surge + the credentials and update-db Jobs
     expect(find(objects, 'Deployment').spec.replicas).toBe(3);
     expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
-    expect(find(objects, 'ResourceQuota').spec.hard.pods).toBe(6);
+    expect(find(objects, 'ResourceQuota').spec.hard.pods).toBe(7);
   });
 
   test('each namespace has a LimitRange with small container defaults', () => {

@@ -5,7 +5,7 @@ import * as agentImages from '../src/agents/agent-images';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
 import * as images from '../src/images';
-import { checkMySqlImage, checkWordPressImage, ImageFacts, parseImage } from '../src/images';
+import { checkMySqlImage, checkWordPressCliImage, checkWordPressImage, ImageFacts, parseImage } from '../src/images';
 import { isPinned } from '../src/validation/policy';
 import { Manifest } from './helpers';
 
@@ -37,14 +37,14 @@ const containerImages = (objects: Manifest[]) => objects.flatMap((o) => {
 describe('default images', () => {
   test('the module lists are found (guards the table below against an empty list)', () => {
     expect(DEFAULTS.map(([name]) => name).sort()).toEqual(
-      ['AWS_FOR_FLUENT_BIT', 'CLOUDWATCH_AGENT', 'CURL', 'FLUENT_BIT', 'MYSQL', 'NODE_EXPORTER', 'WORDPRESS']);
+      ['AWS_FOR_FLUENT_BIT', 'CLOUDWATCH_AGENT', 'CURL', 'FLUENT_BIT', 'MYSQL', 'NODE_EXPORTER', 'WORDPRESS', 'WORDPRESS_CLI']);
   });
 
   test.each(DEFAULTS)('%s is pinned by tag and index digest, or is a listed exception', (name, facts) => {
     // Given a default image
     const ref = parseImage(name, facts.image);
-    // Then it names a version tag, and a digest unless it is a known exception
-    expect(ref.tag).toMatch(/^v?\d/);
+    // Then it names a version tag (the CLI variant's starts with `cli-`), and a digest unless it is a known exception
+    expect(ref.tag).toMatch(/^(?:cli-)?v?\d/);
     if (name in KNOWN_UNPINNED) {
       expect(ref.digest).toBeUndefined(); // pinned meanwhile? then drop it from KNOWN_UNPINNED
     } else {
@@ -77,7 +77,7 @@ describe('default images', () => {
     const site = Testing.synth(new WordPressChart(Testing.app(), 'site', { ingress: SITE_HOSTS })) as Manifest[];
     const agents = Testing.synth(new ObservabilityChart(Testing.app(), 'obs', {})) as Manifest[];
     expect(new Set(containerImages([...site, ...agents]))).toEqual(new Set([
-      images.MYSQL.image, images.WORDPRESS.image, images.CURL.image, agentImages.FLUENT_BIT.image, agentImages.NODE_EXPORTER.image,
+      images.MYSQL.image, images.WORDPRESS.image, images.WORDPRESS_CLI.image, images.CURL.image, agentImages.FLUENT_BIT.image, agentImages.NODE_EXPORTER.image,
     ]));
   });
 });
@@ -140,6 +140,27 @@ describe('wordpress.image', () => {
   ])('rejects %s', (_case, image) => {
     expect(() => checkWordPressImage('wordpress.image', image))
       .toThrow(`Invalid wordpress.image: "${image}". Allowed: the official wordpress image in its Apache variant`);
+  });
+});
+
+describe('wordpress.cliImage', () => {
+  test.each([
+    ['the default', images.WORDPRESS_CLI.image],
+    ['a wp-cli version with a PHP line', 'wordpress:cli-2.12.0-php8.4'],
+    ['the moving cli tag of a PHP line', 'wordpress:cli-php8.3'],
+    ['a mirror of Docker Hub', `${ECR}/hub/library/wordpress:cli-2.12.0-php8.3@${DIGEST}`],
+  ])('accepts %s', (_case, image) => {
+    expect(checkWordPressCliImage('wordpress.cliImage', image)).toBe(image);
+  });
+
+  test.each([
+    ['the Apache variant (no wp command)', 'wordpress:7.1.1-php8.3-apache'],
+    ['a version-only tag (the Apache variant)', 'wordpress:7.1.1'],
+    ['the wp-cli project\'s own image', 'wpcli/wp-cli:2.12.0'],
+    ['a digest without a tag', `wordpress@${DIGEST}`],
+  ])('rejects %s', (_case, image) => {
+    expect(() => checkWordPressCliImage('wordpress.cliImage', image))
+      .toThrow(`Invalid wordpress.cliImage: "${image}". Allowed: the official wordpress image in its cli variant`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { MySql, MySqlProps } from '../src/mysql/mysql';
-import { renderMySqlConfig } from '../src/mysql/mysql-config';
+import { BINLOG_RETENTION_SECONDS, MAX_BINLOG_SIZE_BYTES, renderMySqlConfig } from '../src/mysql/mysql-config';
 import { find, mainContainer, synth, testChart, testLabels } from './helpers';
 import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
 
@@ -117,6 +117,42 @@ describe('MySql', () => {
     const container = mainContainer(find(synthMySql({ resources: { limits: { memory: '4Gi' }, requests: { memory: '2Gi' } } }).objects, 'StatefulSet'));
     expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '2Gi' }, limits: { cpu: '1', memory: '4Gi' } });
     expect(renderMySqlConfig('4Gi')).toContain('innodb_buffer_pool_size = 2048M');
+  });
+
+  describe('binary logs are bounded by time and file size, not left to fill the volume', () => {
+    test('3 days (a daily backup plus two missed runs) in 100M files, instead of 30 days in 1G files', () => {
+      // Given the default config
+      const lines = renderMySqlConfig('1Gi').split('\n');
+      // Then binlogs expire after 3 days and rotate every 100M, so expiry frees space in small steps
+      expect(lines).toContain('binlog_expire_logs_seconds = 259200');
+      expect(lines).toContain('max_binlog_size = 100M');
+    });
+
+    test('at the bound, a busy site\'s binlogs take under a third of the default volume', () => {
+      // Given a busy site writing 2 GiB of binlog a day on the default 20Gi volume
+      const dailyBinlogBytes = 2 * 2 ** 30;
+      const volumeBytes = 20 * 2 ** 30;
+      // When binlogs are kept to the retention, plus the file being written and the one waiting for expiry
+      const worstCase = dailyBinlogBytes * (BINLOG_RETENTION_SECONDS / 86400) + 2 * MAX_BINLOG_SIZE_BYTES;
+      // Then the data keeps most of the volume (30 days would need 60 GiB)
+      expect(worstCase).toBeLessThan(volumeBytes / 3);
+    });
+
+    test('an override changes the retention (e.g. for weekly backups) and replaces the default', () => {
+      const config = renderMySqlConfig('1Gi', { 'binlog-expire-logs-seconds': 8 * 86400 });
+      expect(config.split('\n').filter((line) => line.includes('binlog_expire_logs_seconds'))).toEqual(['binlog_expire_logs_seconds = 691200']);
+    });
+  });
+
+  test('a patch upgrade within 8.4 rolls the one pod in place: RollingUpdate, no partition, same claim', () => {
+    // Given the same database on 8.4.11 and on 8.4.12
+    const before = find(synthMySql({ image: 'mysql:8.4.11' }).objects, 'StatefulSet');
+    const after = find(synthMySql({ image: 'mysql:8.4.12' }).objects, 'StatefulSet');
+    // Then only the image differs, and the controller replaces the pod on the same claim template
+    expect(after.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(mainContainer(after).image).toBe('mysql:8.4.12');
+    expect({ ...after.spec, template: undefined }).toEqual({ ...before.spec, template: undefined });
+    expect({ ...mainContainer(after), image: undefined }).toEqual({ ...mainContainer(before), image: undefined });
   });
 
   test('option names are normalised: a dashed override replaces the default instead of adding a second line', () => {

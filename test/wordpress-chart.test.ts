@@ -77,15 +77,20 @@ describe('WordPressChart', () => {
     // Then the credentials generator has its Job with its own identity and egress (its names are its own business)
     const generator = inventory.filter((key) => key.includes('/wordpress-credentials'));
     expect(generator.map((key) => key.split('/')[0]).sort()).toEqual(['Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
+    // and the schema upgrade Job is named after the release and a hash of its pod (the image)
+    const upgradeJob = inventory.filter((key) => key.startsWith('Job/wordpress-update-db-'));
+    expect(upgradeJob).toEqual([expect.stringMatching(/^Job\/wordpress-update-db-[0-9a-f]{8}$/)]);
     // and the rest is the site's parts and nothing else: no autoscaler, no budget, no LoadBalancer
-    expect(inventory.filter((key) => !generator.includes(key))).toEqual([
+    expect(inventory.filter((key) => !generator.includes(key) && !upgradeJob.includes(key))).toEqual([
       'ConfigMap/wordpress-mysql-config',
       'Deployment/wordpress',
       'Ingress/wordpress',
       'Namespace/wordpress',
       'NetworkPolicy/wordpress-allow-dns',
       'NetworkPolicy/wordpress-default-deny',
+      'NetworkPolicy/wordpress-mysql-from-update-db',
       'NetworkPolicy/wordpress-mysql-from-web',
+      'NetworkPolicy/wordpress-update-db-to-mysql',
       'NetworkPolicy/wordpress-web-http-in',
       'NetworkPolicy/wordpress-web-internet-out',
       'NetworkPolicy/wordpress-web-to-mysql',
@@ -95,6 +100,7 @@ describe('WordPressChart', () => {
       'Service/wordpress-mysql-headless',
       'ServiceAccount/wordpress',
       'ServiceAccount/wordpress-mysql',
+      'ServiceAccount/wordpress-update-db',
       'StatefulSet/wordpress-mysql',
     ]);
   });
@@ -137,17 +143,19 @@ describe('WordPressChart', () => {
 
   test('with existing Secrets there is no generator and the workloads declare the external refs', () => {
     const objects = synthChart({ credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }) });
-    expect(all(objects, 'Job')).toHaveLength(0);
+    expect(all(objects, 'Job').map((job) => job.metadata.labels!['app.kubernetes.io/component'])).toEqual(['database-upgrade']);
     expect(all(objects, 'Role')).toHaveLength(0);
-    for (const workload of [find(objects, 'StatefulSet'), find(objects, 'Deployment')]) {
+    for (const workload of [find(objects, 'StatefulSet'), find(objects, 'Deployment'), find(objects, 'Job')]) {
       expect(workload.metadata.annotations).toEqual({ 'cdk8s-wordpress-eks/external-refs': 'Secret/db,Secret/keys' });
     }
   });
 
   test('only the credentials generator mounts a ServiceAccount token', () => {
     const podSpecs = [...all(synthChart(), 'Deployment'), ...all(synthChart(), 'StatefulSet'), ...all(synthChart(), 'Job')]
-      .map((w) => [w.kind, w.spec.template.spec.automountServiceAccountToken]);
-    expect(podSpecs).toEqual([['Deployment', false], ['StatefulSet', false], ['Job', true]]);
+      .map((w) => [w.metadata.name.replace(/-[0-9a-f]{8}$/, ''), w.spec.template.spec.automountServiceAccountToken]);
+    expect(podSpecs.sort()).toEqual([
+      ['wordpress', false], ['wordpress-credentials', true], ['wordpress-mysql', false], ['wordpress-update-db', false],
+    ]);
   });
 
   describe('rejects bad input before anything is written', () => {

@@ -126,7 +126,37 @@ describe('WordPress', () => {
       readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] },
     });
     const writable = container.volumeMounts.filter((m: any) => !m.readOnly).map((m: any) => m.mountPath).sort();
-    expect(writable).toEqual(['/run', '/tmp', '/var/www/html']);
+    expect(writable).toEqual(['/run', '/tmp', '/var/www/html', '/var/www/html/wp-content']);
+  });
+
+  describe('core comes from the image, only wp-content persists', () => {
+    test('the document root is a sized emptyDir and the claim holds wp-content', () => {
+      // Given the default WordPress
+      const pod = find(synthWordPress(), 'Deployment').spec.template.spec;
+      // When the document root and the claim are looked up
+      const mounts = Object.fromEntries(pod.containers[0].volumeMounts.map((m: any) => [m.mountPath, m]));
+      const volumes = Object.fromEntries(pod.volumes.map((v: any) => [v.name, v]));
+      // Then the entrypoint copies core into an emptyDir at every start (room for core's ~80 MB)
+      expect(volumes[mounts['/var/www/html'].name]).toEqual({ name: 'html', emptyDir: { sizeLimit: '256Mi' } });
+      // and the claim is mounted through its wp-content/ directory, which a claim of the old layout already has
+      expect(mounts['/var/www/html/wp-content']).toEqual({ name: 'content', mountPath: '/var/www/html/wp-content', subPath: 'wp-content' });
+      expect(volumes.content).toEqual({ name: 'content', persistentVolumeClaim: { claimName: 'site-content' } });
+    });
+
+    test('core does not update itself: a core in the emptyDir would vanish at the next start', () => {
+      const env = mainContainer(find(synthWordPress(), 'Deployment')).env;
+      expect(env).toContainEqual({ name: 'WORDPRESS_CONFIG_EXTRA', value: "define('WP_AUTO_UPDATE_CORE', false);" });
+    });
+
+    test('every image gets its schema upgrade Job', () => {
+      // Given WordPress on two images
+      const jobOf = (image: string) => find(synthWordPress({ image }), 'Job');
+      const first = jobOf('wordpress:7.1.1-php8.3-apache');
+      // Then each runs `wp core update-db` with core from that image, under a name that changes with it
+      expect(first.spec.template.spec.initContainers[0].image).toBe('wordpress:7.1.1-php8.3-apache');
+      expect(jobOf('wordpress:7.2.0-php8.3-apache').metadata.name).not.toBe(first.metadata.name);
+      expect(jobOf('wordpress:7.1.1-php8.3-apache').metadata.name).toBe(first.metadata.name);
+    });
   });
 
   test('spreads pods across zones and hosts', () => {
@@ -155,6 +185,7 @@ describe('WordPress', () => {
       { name: 'a negative content size', props: { storage: { size: '-1Gi' } }, prop: 'wordpress.storage.size', value: '-1Gi', allowed: 'a positive Kubernetes quantity' },
       { name: 'the latest tag', props: { image: 'wordpress:latest' }, prop: 'wordpress.image', value: 'wordpress:latest', allowed: 'pinned to a version tag or a sha256 digest' },
       { name: 'an upper-case image name', props: { image: 'Wordpress:7' }, prop: 'wordpress.image', value: 'Wordpress:7', allowed: 'pinned to a version tag' },
+      { name: 'the Apache image as the CLI image', props: { cliImage: 'wordpress:7.1.1-php8.3-apache' }, prop: 'wordpress.cliImage', value: 'wordpress:7.1.1-php8.3-apache', allowed: 'the official wordpress image in its cli variant' },
       { name: 'a dash in the table prefix', props: { tablePrefix: 'wp-' }, prop: 'wordpress.tablePrefix', value: 'wp-', allowed: '1-20 characters of A-Z, a-z, 0-9 and _' },
       { name: 'autoscaling with one replica', props: { autoscaling: { maxReplicas: 3 } }, prop: 'wordpress.autoscaling', value: { maxReplicas: 3 }, allowed: 'only with replicas > 1' },
       { name: 'maxReplicas below replicas', props: { replicas: 3, storage: RWX, autoscaling: { maxReplicas: 2 } }, prop: 'wordpress.autoscaling.maxReplicas', value: 2, allowed: 'an integer from 3 to 1000' },

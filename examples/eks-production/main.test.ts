@@ -42,8 +42,12 @@ describe('examples/eks-production', () => {
   });
 
   test('every image comes through the ECR pull-through cache', () => {
-    const images = objects.flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
-    expect(images.length).toBe(5);
+    const images = objects.flatMap((o) => {
+      const pod = o.spec?.template?.spec;
+      return [...pod?.initContainers ?? [], ...pod?.containers ?? []].map((c: any) => c.image);
+    });
+    // MySQL, WordPress, the credentials Job, the update-db Job (core from WordPress, then the CLI) and the log agent
+    expect(images.length).toBe(7);
     for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/(docker-hub|ecr-public)\//);
     expect(images.filter((i) => i.includes('/ecr-public/aws-observability/aws-for-fluent-bit:'))).toHaveLength(1);
   });

@@ -8,16 +8,19 @@ import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
 import { BoundCredentials } from '../credentials/credentials';
-import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
 import { DatabaseEndpoint } from '../mysql/mysql';
-import { checkWordPressImage, WORDPRESS } from '../images';
+import { checkWordPressCliImage, checkWordPressImage, WORDPRESS, WORDPRESS_CLI } from '../images';
 import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
+import { DatabaseUpgradeJob } from './database-upgrade-job';
+import {
+  CONTENT_DIR, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, wordPressEnvironment,
+} from './wordpress-environment';
 
-/** Access mode of the `/var/www/html` volume. */
+/** Access mode of the content volume. */
 export type ContentAccessMode = 'ReadWriteOnce' | 'ReadWriteMany';
 
-/** Storage of `/var/www/html` (WordPress core, themes, plugins, uploads). */
+/** Storage of `wp-content` (plugins, themes, uploads); WordPress core comes from the image. */
 export interface WordPressStorage extends ClaimStorage {
   /** Size of the claim. @default '10Gi' */
   readonly size?: string;
@@ -39,6 +42,8 @@ export interface WordPressOptions {
   readonly name?: string;
   /** Official WordPress Apache image, with a tag (digest optional), from Docker Hub or a mirror. @default 'wordpress:7.1.1-php8.3-apache@sha256:eb039176b52f169c169b04d788a997646698432d69f7ef5252d9de96465b82d4' */
   readonly image?: string;
+  /** Official WordPress CLI image that runs the database upgrade Job, with a tag (digest optional). @default 'wordpress:cli-2.12.0-php8.3@sha256:f8aeb68164c6a04f5dcc91da30d8ffa096b0f7fafb7a65f144c2dd62587caca0' */
+  readonly cliImage?: string;
   /** Number of pods; more than one needs ReadWriteMany storage. @default 1 */
   readonly replicas?: number;
   /** The content volume. @default - 10Gi ReadWriteOnce from the default StorageClass */
@@ -65,8 +70,6 @@ export interface WordPressProps extends WordPressOptions {
 
 /** The port Apache listens on; non-root thanks to the `ip_unprivileged_port_start` sysctl. */
 const HTTP_PORT = 80;
-const DB_CREDENTIALS_DIR = '/etc/wordpress/db';
-const KEYS_DIR = '/etc/wordpress/keys';
 const DEFAULT_RESOURCES: ResolvedComputeResources = {
   requests: { cpu: '100m', memory: '256Mi' },
   limits: { cpu: '1', memory: '512Mi' },
@@ -74,7 +77,11 @@ const DEFAULT_RESOURCES: ResolvedComputeResources = {
 
 /**
  * WordPress on the official Apache image as a Deployment: non-root (www-data, 33) with a
- * read-only root filesystem, content on a claim, keys and DB credentials from Secrets.
+ * read-only root filesystem, keys and DB credentials from Secrets.
+ *
+ * Only `wp-content` persists (the claim's `wp-content/` directory); core is copied from the image
+ * into an emptyDir at every start, so a new image tag is a new WordPress. A
+ * {@link DatabaseUpgradeJob} upgrades the schema for each image.
  */
 export class WordPress extends Construct {
   /** Labels of the WordPress pods. */
@@ -85,8 +92,10 @@ export class WordPress extends Construct {
   public readonly deployment: k8s.KubeDeployment;
   /** The ClusterIP Service in front of the pods (port 80, named `http`). */
   public readonly service: k8s.KubeService;
-  /** The content claim. */
+  /** The content claim; WordPress uses its `wp-content/` directory. */
   public readonly contentClaim: k8s.KubePersistentVolumeClaim;
+  /** The Job that upgrades the database schema to the image's core. */
+  public readonly databaseUpgrade: DatabaseUpgradeJob;
   /** The most the web tier holds at once (autoscaling maximum plus a rollout surge), for namespace quotas. */
   public readonly budget: ResourceBudget;
 
@@ -94,6 +103,7 @@ export class WordPress extends Construct {
     super(scope, id);
     const name = checkDnsLabel('wordpress.name', props.name ?? 'wordpress', 52);
     const image = checkWordPressImage('wordpress.image', props.image ?? WORDPRESS.image);
+    const cliImage = checkWordPressCliImage('wordpress.cliImage', props.cliImage ?? WORDPRESS_CLI.image);
     const replicas = checkInteger('wordpress.replicas', props.replicas ?? 1, 1, 100);
     const accessMode = checkOneOf('wordpress.storage.accessMode', props.storage?.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteMany']);
     if (accessMode === 'ReadWriteOnce' && replicas > 1) {
@@ -152,19 +162,11 @@ export class WordPress extends Construct {
               image,
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
-              env: [
-                { name: 'WORDPRESS_DB_HOST', value: `${props.database.host}:${props.database.port}` },
-                { name: 'WORDPRESS_DB_NAME_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.database}` },
-                { name: 'WORDPRESS_DB_USER_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.username}` },
-                { name: 'WORDPRESS_DB_PASSWORD_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.password}` },
-                { name: 'WORDPRESS_TABLE_PREFIX', value: tablePrefix },
-                ...Object.entries(WORDPRESS_KEYS_SECRET_KEYS).map(([key, variable]) => ({
-                  name: `${variable}_FILE`, value: `${KEYS_DIR}/${key}`,
-                })),
-              ],
+              env: wordPressEnvironment(props.database, tablePrefix, true),
               resources: toResourceRequirements(resources),
               securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
-              // Apache starts only after the entrypoint copied WordPress into the volume: minutes on EFS.
+              // Apache starts only after the entrypoint copied core (seconds) and any missing bundled
+              // plugins and themes into wp-content (the first start on EFS takes longest).
               startupProbe: {
                 tcpSocket: { port: k8s.IntOrString.fromString('http') },
                 periodSeconds: 10,
@@ -186,7 +188,15 @@ export class WordPress extends Construct {
                 failureThreshold: 6,
               },
               volumeMounts: [
-                { name: 'content', mountPath: '/var/www/html' },
+                // The entrypoint copies core into the document root when it finds no index.php there,
+                // which on an emptyDir is every start; it skips bundled plugins and themes that
+                // wp-content already has, and writes wp-config.php from the WORDPRESS_* variables.
+                { name: 'html', mountPath: DOCUMENT_ROOT },
+                // A claim that held all of the document root (the layout before) keeps its wp-content/
+                // there: the same claim serves both layouts without a copy. On a new claim the kubelet
+                // creates the directory with the volume root's mode, which fsGroup made group-writable
+                // and setgid, so it belongs to group 33 and www-data can write to it.
+                { name: 'content', mountPath: `${DOCUMENT_ROOT}/${CONTENT_DIR}`, subPath: CONTENT_DIR },
                 { name: 'db-credentials', mountPath: DB_CREDENTIALS_DIR, readOnly: true },
                 { name: 'keys', mountPath: KEYS_DIR, readOnly: true },
                 // apache2-foreground recreates /run/apache2 and /run/lock/apache2 (pid, mutex) here.
@@ -196,9 +206,11 @@ export class WordPress extends Construct {
               ],
             }],
             volumes: [
+              // Core (about 80 MB with its bundled themes), wp-config.php and .htaccess; none of it persists.
+              { name: 'html', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
               { name: 'content', persistentVolumeClaim: { claimName: this.contentClaim.name } },
               // Until the Secrets exist the pod waits in ContainerCreating instead of crash-looping.
-              { name: 'db-credentials', secret: { secretName: props.credentials.secretNames.database, defaultMode: 0o440 } },
+              databaseCredentialsVolume(props.credentials),
               { name: 'keys', secret: { secretName: props.credentials.secretNames.wordpressKeys, defaultMode: 0o440 } },
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
@@ -215,6 +227,16 @@ export class WordPress extends Construct {
         selector: labels.selector,
         ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
+    });
+
+    this.databaseUpgrade = new DatabaseUpgradeJob(this, 'database-upgrade', {
+      name,
+      wordpressImage: image,
+      cliImage,
+      database: props.database,
+      credentials: props.credentials,
+      tablePrefix,
+      labels: props.labels,
     });
 
     if (scaled) this.addAvailability(name, labels, replicas, autoscaling);

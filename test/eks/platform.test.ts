@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { WordPressChart, WordPressChartProps } from '../../charts/wordpress-chart';
 import { ImageRegistry } from '../../src/eks/images/image-registry';
-import { CURL, MYSQL, WORDPRESS } from '../../src/images';
+import { CURL, MYSQL, WORDPRESS, WORDPRESS_CLI } from '../../src/images';
 import { WorkloadIdentity } from '../../src/eks/iam/irsa-and-pod-identity';
 import { Platform } from '../../src/eks/platform';
 import { all, find, Manifest } from '../helpers';
@@ -55,11 +55,15 @@ describe('Platform.eks', () => {
 
   test('an image registry is applied to every image', () => {
     const registry = ImageRegistry.ecrPullThroughCache({ account: '123456789012', region: 'eu-west-1', prefix: 'hub' });
-    const images = synth({ imageRegistry: registry }).flatMap((o) => o.spec?.template?.spec?.containers?.map((c: any) => c.image) ?? []);
-    expect(images.sort()).toEqual([
+    const images = synth({ imageRegistry: registry }).flatMap((o) => {
+      const pod = o.spec?.template?.spec;
+      return [...pod?.initContainers ?? [], ...pod?.containers ?? []].map((c: any) => c.image);
+    });
+    expect([...new Set(images)].sort()).toEqual([
       `123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/${CURL.image}`,
       `123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/${MYSQL.image}`,
       `123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/${WORDPRESS.image}`,
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/hub/library/${WORDPRESS_CLI.image}`,
     ]);
   });
 });

@@ -1,0 +1,44 @@
+import { k8s } from '../common/k8s';
+import { BoundCredentials } from '../credentials/credentials';
+import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
+import { DatabaseEndpoint } from '../mysql/mysql';
+
+/** Document root of the official images: WordPress core, copied from the image at every start. */
+export const DOCUMENT_ROOT = '/var/www/html';
+/** The one directory of the document root that persists: plugins, themes, uploads. */
+export const CONTENT_DIR = 'wp-content';
+/** Where the database credentials Secret is mounted. */
+export const DB_CREDENTIALS_DIR = '/etc/wordpress/db';
+/** Where the keys-and-salts Secret is mounted. */
+export const KEYS_DIR = '/etc/wordpress/keys';
+
+/**
+ * PHP that the image's wp-config-docker.php evaluates. Core comes from the image at every start,
+ * so a core update WordPress installed itself would vanish at the next restart while the schema
+ * it upgraded stayed: core moves only with the image tag. Plugin and theme updates live in
+ * wp-content and are unaffected.
+ */
+export const CONFIG_EXTRA = "define('WP_AUTO_UPDATE_CORE', false);";
+
+/**
+ * The `WORDPRESS_*` variables the official images turn into wp-config.php: database settings and
+ * table prefix, and (for the web pods) the keys and salts, all read from mounted Secret files.
+ */
+export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: string, withKeys: boolean): k8s.EnvVar[] {
+  return [
+    { name: 'WORDPRESS_DB_HOST', value: `${database.host}:${database.port}` },
+    { name: 'WORDPRESS_DB_NAME_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.database}` },
+    { name: 'WORDPRESS_DB_USER_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.username}` },
+    { name: 'WORDPRESS_DB_PASSWORD_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.password}` },
+    { name: 'WORDPRESS_TABLE_PREFIX', value: tablePrefix },
+    { name: 'WORDPRESS_CONFIG_EXTRA', value: CONFIG_EXTRA },
+    ...(withKeys ? Object.entries(WORDPRESS_KEYS_SECRET_KEYS).map(([key, variable]) => ({
+      name: `${variable}_FILE`, value: `${KEYS_DIR}/${key}`,
+    })) : []),
+  ];
+}
+
+/** The database credentials Secret as a volume; until it exists the pod waits in ContainerCreating instead of crash-looping. */
+export function databaseCredentialsVolume(credentials: BoundCredentials): k8s.Volume {
+  return { name: 'db-credentials', secret: { secretName: credentials.secretNames.database, defaultMode: 0o440 } };
+}
