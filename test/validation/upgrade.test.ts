@@ -5,7 +5,7 @@ import { join, resolve } from 'path';
 import { App } from 'cdk8s';
 import { buildDefaultApp } from '../../src/app';
 import { AppConfig } from '../../src/config/app-config';
-import { checkUpgrade, Finding, loadManifestFiles, RULES, validateManifests } from '../../src/validation';
+import { checkUpgrade, Finding, loadManifestFiles, previousFromGit, RULES, validateManifests } from '../../src/validation';
 
 const ROOT = resolve(__dirname, '../..');
 const CASES = join(ROOT, 'test/fixtures/upgrade');
@@ -90,6 +90,25 @@ describe('the default app across an upgrade', () => {
     expect(report.findings).toEqual([]);
   });
 
+  test('the content claim moving from /var/www/html to wp-content (subPath) is flagged as a layout change that keeps wp-content in place', () => {
+    // Given the site's Deployment with the content claim holding all of /var/www/html, then only wp-content
+    const withContentMount = (mount: object) => loadManifestFiles([before]).map((source) => ({
+      ...source,
+      objects: source.objects.map((o: any) => {
+        if (o.kind !== 'Deployment') return o;
+        const copy = JSON.parse(JSON.stringify(o));
+        const mounts = copy.spec.template.spec.containers[0].volumeMounts;
+        mounts[mounts.findIndex((m: any) => m.name === 'content')] = { name: 'content', ...mount };
+        return copy;
+      }),
+    }));
+    // When the gate compares them
+    const report = checkUpgrade(withContentMount({ mountPath: '/var/www/html' }), withContentMount({ mountPath: '/var/www/html/wp-content', subPath: 'wp-content' }));
+    // Then the layout rule fires on that mount, saying the files under wp-content stay where they were
+    expect(report.findings.map(describeFinding)).toEqual([expect.stringMatching(/^upgrade\.volume-layout Deployment\/wordpress\/wordpress spec\.template\.spec\.containers\[0\]\.volumeMounts\[\d+\]$/)]);
+    expect(report.findings[0].message).toContain('the files under /var/www/html/wp-content stay where they were');
+  });
+
   test('a namespace rename fails: the old namespace keeps the data', () => {
     const report = upgrade(synth('renamed', { namespace: 'blog' }));
     expect(report.findings.map(describeFinding)).toEqual(['upgrade.data-removed Namespace/wordpress -']);
@@ -120,6 +139,15 @@ describe('npm run validate -- --previous', () => {
     const result = cli('--previous-git', 'HEAD:no-such-dir', 'dist');
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('note: no manifests under no-such-dir/ at HEAD: upgrade gate skipped');
+  });
+
+  test('outside a git repository the gate is skipped with a note', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'no-git-'));
+    try {
+      expect(previousFromGit('dist', 'HEAD', dir)).toEqual({ note: `${dir} is not in a git repository: upgrade gate skipped` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.each([
