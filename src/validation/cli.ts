@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import { existsSync } from 'fs';
 import { formatReport } from './report';
 import { loadManifestFiles } from './load';
 import { RULES_BY_ID } from './rules';
 import { defaultValidatorCacheDir } from './schema';
 import { Severity, ValidationOptions } from './types';
+import { previousFromDirectory, previousFromGit, PreviousOutput } from './upgrade';
 import { validateManifests } from './validate';
 
 const USAGE = `usage: wordpress-eks-validate [options] PATH...   (in this repository: npm run validate -- ...)
@@ -24,12 +26,16 @@ options:
   --rule ID=LEVEL       error, warning or off for one rule (repeatable)
   --no-validator-cache  compile the schemas in this process only (default: keep compiled validators in
                         ~/.cache/cdk8s-wordpress-eks/validators, which makes later runs fast)
+  --previous DIR        the output currently applied: also run the upgrade gate (what kubectl apply of
+                        PATH over it would reject or lose, with the migration of each finding)
+  --previous-git REV:DIR  the same, from DIR as committed at git revision REV (e.g. origin/main:dist);
+                        skipped with a note when REV has no manifests there
 
 exit status: 0 clean (warnings allowed), 1 error-level findings, 2 usage error`;
 
 class UsageError extends Error {}
 
-interface Parsed { options: ValidationOptions; format: 'text' | 'json'; paths: string[] }
+interface Parsed { options: ValidationOptions; format: 'text' | 'json'; paths: string[]; previous?: () => PreviousOutput }
 
 function parse(argv: string[]): Parsed {
   const rules: Record<string, Severity | 'off'> = {};
@@ -43,6 +49,7 @@ function parse(argv: string[]): Parsed {
   let cacheDir: string | undefined;
   let strict = false;
   let validatorCache = true;
+  let previous: (() => PreviousOutput) | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -80,6 +87,21 @@ function parse(argv: string[]): Parsed {
         rules[id] = level as Severity | 'off';
         break;
       }
+      case '--previous': {
+        if (previous) throw new UsageError('--previous and --previous-git are given more than once');
+        const dir = value();
+        if (!existsSync(dir)) throw new UsageError(`--previous: ${dir} does not exist`);
+        previous = () => previousFromDirectory(dir);
+        break;
+      }
+      case '--previous-git': {
+        if (previous) throw new UsageError('--previous and --previous-git are given more than once');
+        const spec = value();
+        const colon = spec.indexOf(':');
+        if (colon <= 0 || colon === spec.length - 1) throw new UsageError(`--previous-git: "${spec}" is not REV:DIR, e.g. origin/main:dist`);
+        previous = () => previousFromGit(spec.slice(colon + 1), spec.slice(0, colon));
+        break;
+      }
       case '--help': case '-h': throw new UsageError('');
       default:
         if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
@@ -94,9 +116,11 @@ function parse(argv: string[]): Parsed {
   return {
     format,
     paths,
+    ...(previous ? { previous } : {}),
     options: {
       kubernetesVersions: versions, schemaDir: dir, schemaUrlTemplate: schemaUrl, strict, crds, external, rules,
       validatorCacheDir: validatorCache ? defaultValidatorCacheDir() : undefined,
+      applyPath: paths.length === 1 ? paths[0] : undefined,
     } as ValidationOptions,
   };
 }
@@ -114,7 +138,9 @@ function main(): number {
     throw error;
   }
   try {
-    const report = validateManifests(loadManifestFiles(parsed.paths), parsed.options);
+    const previous = parsed.previous?.();
+    if (previous?.note) process.stderr.write(`note: ${previous.note}\n`);
+    const report = validateManifests(loadManifestFiles(parsed.paths), { ...parsed.options, previous: previous?.sources });
     process.stdout.write(formatReport(report, parsed.format));
     return report.errorCount > 0 ? 1 : 0;
   } catch (error) {

@@ -12,7 +12,7 @@ export class FindingSink {
   }
 
   /** Records a finding of `ruleId` unless the rule is off. */
-  public add(ruleId: string, object: any, path: string, message: string, file?: string, kubernetesVersion?: string): void {
+  public add(ruleId: string, object: any, path: string, message: string, file?: string, kubernetesVersion?: string, migration?: string): void {
     const rule = RULES_BY_ID.get(ruleId);
     if (!rule) throw new Error(`internal: unknown rule ${ruleId}`);
     const severity = this.levels[ruleId] ?? rule.severity;
@@ -21,6 +21,7 @@ export class FindingSink {
       rule: ruleId, severity, message, fix: rule.fix, path, object: refOf(object),
       ...(file !== undefined ? { file } : {}),
       ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
+      ...(migration !== undefined ? { migration } : {}),
     });
   }
 }

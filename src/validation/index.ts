@@ -10,3 +10,5 @@ export { bundledSchemaDir, defaultValidatorCacheDir } from './schema';
 export type { Finding, ManifestSource, ObjectRef, Severity, SkippedObject, ValidationOptions, ValidationReport } from './types';
 export { WordPressEksValidation } from './plugin';
 export type { ValidationPluginProperties } from './plugin';
+export { checkUpgrade, previousFromDirectory, previousFromGit } from './upgrade';
+export type { PreviousOutput, UpgradeOptions } from './upgrade';

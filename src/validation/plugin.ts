@@ -1,8 +1,10 @@
 import { readFileSync } from 'fs';
+import { dirname, relative } from 'path';
 import { parseManifest } from './load';
 import { Severity } from './types';
 import { validateManifests } from './validate';
 import { defaultValidatorCacheDir } from './schema';
+import { previousFromDirectory, previousFromGit, PreviousOutput } from './upgrade';
 
 /** Properties of the plugin, from `validations[].properties` in cdk8s.yaml. */
 export interface ValidationPluginProperties {
@@ -18,6 +20,17 @@ export interface ValidationPluginProperties {
   readonly strict?: boolean;
   /** Keep compiled validators between synths. @default true (in ~/.cache/cdk8s-wordpress-eks/validators) */
   readonly validatorCache?: boolean;
+  /**
+   * The output currently applied, which the upgrade gate compares the new synth with; `false`
+   * turns the gate off. @default - the synth's own output directory (`output:` of cdk8s.yaml), as committed at `previousRevision`
+   */
+  readonly previous?: string | false;
+  /**
+   * Git revision to read `previous` at; `false` reads it from disk instead (it must then be
+   * another directory than the output: `cdk8s synth` empties that before the app runs).
+   * @default 'HEAD' (the committed output)
+   */
+  readonly previousRevision?: string | false;
 }
 
 /** The parts of cdk8s-cli's ValidationContext the plugin uses (cdk8s-cli stays a dev dependency). */
@@ -40,8 +53,14 @@ export class WordPressEksValidation {
 
   public async validate(context: ValidationContextLike): Promise<void> {
     const sources = context.manifests.map((file) => ({ file, objects: parseManifest(readFileSync(file, 'utf8'), file) }));
-    const { validatorCache, ...options } = this.properties;
-    const report = validateManifests(sources, { ...options, validatorCacheDir: validatorCache === false ? undefined : defaultValidatorCacheDir() });
+    const { validatorCache, previous: previousDir, previousRevision, ...options } = this.properties;
+    const outputDir = context.manifests.length ? relative(process.cwd(), dirname(context.manifests[0])) || '.' : 'dist';
+    const previous = this.previousOutput(previousDir, previousRevision, outputDir);
+    if (previous?.note) context.logger.log(`note: ${previous.note}`);
+    const report = validateManifests(sources, {
+      ...options, validatorCacheDir: validatorCache === false ? undefined : defaultValidatorCacheDir(),
+      previous: previous?.sources, applyPath: `${outputDir}/`,
+    });
     const byRule = new Map<string, typeof report.findings>();
     for (const finding of report.findings) {
       if (finding.severity === 'warning') {
@@ -54,7 +73,7 @@ export class WordPressEksValidation {
       context.report.addViolation({
         ruleName: rule,
         recommendation: [...new Set(findings.map((f) => f.message))].join('; '),
-        fix: findings[0].fix,
+        fix: [findings[0].fix, ...findings.flatMap((f) => (f.migration ? [f.migration] : []))].join('\n'),
         violatingResources: findings.map((f) => ({
           resourceName: `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`,
           locations: [f.path || '(object)'],
@@ -63,7 +82,15 @@ export class WordPressEksValidation {
       });
     }
     context.report.submit(report.errorCount > 0 ? 'failure' : 'success', {
+      upgradeGate: previous?.sources ? 'checked' : 'skipped',
       objects: String(report.objectCount), errors: String(report.errorCount), warnings: String(report.warningCount),
     });
+  }
+
+  /** The previous output, read before anything compares it (cdk8s synth already emptied the output directory). */
+  private previousOutput(dir: string | false | undefined, revision: string | false | undefined, outputDir: string): PreviousOutput | undefined {
+    if (dir === false) return undefined;
+    if (revision === false) return previousFromDirectory(dir ?? outputDir);
+    return previousFromGit(dir ?? outputDir, revision ?? 'HEAD');
   }
 }

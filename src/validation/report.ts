@@ -3,7 +3,8 @@ import { Finding, ValidationReport } from './types';
 function describe(f: Finding): string {
   const o = f.object;
   const where = `${f.file ? `${f.file}: ` : ''}${o.kind ?? '?'}/${o.namespace ? `${o.namespace}/` : ''}${o.name ?? '?'}`;
-  return `${f.severity.toUpperCase()} ${where} ${f.path || '(object)'}: ${f.message} [${f.rule}]\n    fix: ${f.fix}`;
+  const migration = f.migration ? `\n    migration:\n${f.migration.split('\n').map((line) => `      ${line}`).join('\n')}` : '';
+  return `${f.severity.toUpperCase()} ${where} ${f.path || '(object)'}: ${f.message} [${f.rule}]\n    fix: ${f.fix}${migration}`;
 }
 
 /** The report as text (one finding per entry, then a summary line) or JSON. */

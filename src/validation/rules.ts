@@ -39,6 +39,15 @@ export const RULES: readonly Rule[] = [
   rule('policy.probes', 'warning', 'A long-running container has no readiness or liveness probe.', 'Add readiness and liveness probes.'),
   rule('policy.automount-token', 'warning', 'A pod that is not bound to any role mounts a ServiceAccount token.', 'Set automountServiceAccountToken: false.'),
   rule('policy.rbac-wildcard', 'warning', 'An RBAC rule uses "*" for verbs, resources or API groups.', 'List the verbs and resources explicitly.'),
+  // The upgrade gate (`--previous`): each finding also carries the migration commands for its case.
+  rule('upgrade.statefulset-immutable', 'error', 'A StatefulSet spec field other than replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds changed: the API server rejects the update (ValidateStatefulSetUpdate).', 'Revert the change, or follow the printed migration (orphan-delete the StatefulSet, then apply).'),
+  rule('upgrade.claim-immutable', 'error', 'A PersistentVolumeClaim spec changed other than by growing resources.requests.storage: the API server rejects the update (ValidatePersistentVolumeClaimUpdate).', 'Revert the change, or copy the data into a new claim as printed.'),
+  rule('upgrade.immutable-field', 'error', 'A field the API server keeps immutable changed: a Deployment, DaemonSet, ReplicaSet or Job selector, a Job template, a Service clusterIP, a StorageClass provisioner/parameters/reclaimPolicy/volumeBindingMode, the data of an immutable Secret or ConfigMap, a RoleBinding roleRef.', 'Revert the change, or delete and recreate the object as printed.'),
+  rule('upgrade.data-removed', 'error', 'A Namespace, a StatefulSet with claim templates, a claim template, a PersistentVolumeClaim or a PersistentVolume is removed or renamed: apply accepts it, and the existing data is orphaned (or deleted with --prune).', 'Keep the name, or move the data to the new object as printed.'),
+  rule('upgrade.credentials-renamed', 'error', 'A workload reads its credentials from a Secret of another name than before: the existing database was initialised with the old Secret\'s passwords.', 'Keep the Secret name, or copy the old Secret to the new name before applying.'),
+  rule('upgrade.mysql-major-version', 'error', 'The MySQL image changes major version (e.g. 8.4 to 9.x) or goes back to an older series: the data directory needs a dump and restore.', 'Keep the series, or dump, apply on an empty volume and restore as printed.'),
+  rule('upgrade.storage-class-change', 'error', 'The storage class of a claim or claim template with existing data changes: the API server rejects it, and existing volumes never move by themselves.', 'Keep the class, or copy the data into claims of the new class as printed.'),
+  rule('upgrade.volume-layout', 'error', 'A persistent volume is mounted at another mountPath or subPath than before: the data already in the volume is laid out for the old mount.', 'Move the data inside the volume to the new layout as printed, or keep the mount.'),
 ];
 
 /** Rules by id. */

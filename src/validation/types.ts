@@ -35,6 +35,8 @@ export interface Finding {
   readonly path: string;
   /** The Kubernetes version, for schema findings. @default - all versions */
   readonly kubernetesVersion?: string;
+  /** Commands that carry existing data across the change, for upgrade findings. @default - none */
+  readonly migration?: string;
 }
 
 /** An object the schema check could not cover. */
@@ -73,4 +75,8 @@ export interface ValidationOptions {
   readonly external?: string[];
   /** Severity per rule id, or `off`. @default - each rule's default */
   readonly rules?: Record<string, Severity | 'off'>;
+  /** The output currently applied: runs the upgrade gate (`upgrade.*` rules) against it. @default - no upgrade gate */
+  readonly previous?: ManifestSource[];
+  /** What the upgrade gate's migrations apply (`kubectl apply -f OUT`). @default 'dist/' */
+  readonly applyPath?: string;
 }

@@ -4,10 +4,12 @@ import { checkPolicy } from './policy';
 import { availableVersions, bundledSchemaDir, checkSchemas, crdValidators, SchemaSource } from './schema';
 import { checkSemantics } from './semantics';
 import { ManifestSource, SkippedObject, ValidationOptions, ValidationReport } from './types';
+import { checkUpgrade } from './upgrade';
 
 /**
  * Validates manifests the way a cluster would judge them: strict schema for each Kubernetes
- * version, API-server semantics across objects, and policy. Synchronous; schemas are loaded and
+ * version, API-server semantics across objects, and policy; with `previous`, also what applying
+ * the input over that output would break (the upgrade gate). Synchronous; schemas are loaded and
  * compiled once per version and definition, on first use.
  */
 export function validateManifests(input: ManifestSource[], options: ValidationOptions = {}): ValidationReport {
@@ -31,7 +33,8 @@ export function validateManifests(input: ManifestSource[], options: ValidationOp
   checkSemantics(valid, options.external ?? [], sink);
   checkPolicy(valid, sink);
 
-  const findings = sink.findings;
+  const upgrade = options.previous ? checkUpgrade(options.previous, input, { rules: options.rules, applyPath: options.applyPath }).findings : [];
+  const findings = [...sink.findings, ...upgrade];
   return {
     findings,
     errorCount: findings.filter((f) => f.severity === 'error').length,

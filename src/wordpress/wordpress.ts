@@ -108,7 +108,7 @@ export class WordPress extends Construct {
     const accessMode = checkOneOf('wordpress.storage.accessMode', props.storage?.accessMode ?? 'ReadWriteOnce', ['ReadWriteOnce', 'ReadWriteMany']);
     if (accessMode === 'ReadWriteOnce' && replicas > 1) {
       throw new InvalidPropError('wordpress.replicas', replicas,
-        "1 with storage.accessMode 'ReadWriteOnce' (a second pod on another node cannot attach the volume); use ReadWriteMany storage such as EFS for more replicas");
+        "1 with storage.accessMode 'ReadWriteOnce' (a second pod on another node cannot attach the volume); use ReadWriteMany storage such as EFS for more replicas (on a running site, a new claim the content is copied into: docs/upgrades.md)");
     }
     const claim = checkedClaimSpec('wordpress.storage', props.storage, '10Gi', accessMode);
     const tablePrefix = props.tablePrefix ?? 'wp_';

@@ -20,9 +20,9 @@ function header(file: string): { rule: string; path: string; options: Validation
 const broken = readdirSync(join(FIXTURES, 'broken')).sort().map((f) => join(FIXTURES, 'broken', f));
 
 describe('the broken corpus', () => {
-  test('covers every rule at least once', () => {
+  test('covers every rule of a single output at least once (the upgrade rules have pairs in test/fixtures/upgrade)', () => {
     const covered = new Set(broken.map((file) => header(file).rule));
-    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+    expect(RULES.map((r) => r.id).filter((id) => !id.startsWith('upgrade.') && !covered.has(id))).toEqual([]);
   });
 
   test.each(broken.map((file) => [file.split('/').pop()!, file]))('%s fires its rule at its path', (_name, file) => {
