@@ -19,8 +19,8 @@ export const POD_IDENTITY_FILE = 'pod-identity-associations.json';
 
 /**
  * Writes what `cdk8s synth` itself does not: a diagram of the output into the output folder, a
- * kustomization and the apply-and-prune script beside it, and, when any workload uses EKS Pod Identity, the associations the
- * cluster needs beside it too, from what `app.synth()` just wrote.
+ * kustomization and the apply-and-prune script beside it, and, when any workload uses EKS Pod
+ * Identity, the associations the cluster needs beside it too, from what `app.synth()` just wrote.
  */
 export function writeSynthExtras(app: LinearSynthApp): void {
   const outdir = resolve(app.outdir);
