@@ -7,7 +7,7 @@ import { LogOutput } from '../src/agents/fluent-bit/log-output';
 import { NodeExporter, NodeExporterOptions } from '../src/agents/node-exporter/node-exporter';
 import { checkDnsLabel, checkNamespace } from '../src/common/checks';
 import { InvalidPropError } from '../src/common/errors';
-import { StandardLabels } from '../src/common/labels';
+import { markPrunable, StandardLabels } from '../src/common/labels';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
@@ -23,7 +23,7 @@ export interface ObservabilityChartProps {
   readonly platform?: Platform;
   /** Namespace of the agents (never `amazon-cloudwatch`, which the CloudWatch add-on owns). @default 'observability' */
   readonly namespace?: string;
-  /** `app.kubernetes.io/part-of`. @default 'observability' */
+  /** `app.kubernetes.io/part-of`, and the value of the prune label `apply.sh` selects by. @default 'observability' */
   readonly partOf?: string;
   /** The log agent, or `false` for none. @default - Fluent Bit on every Linux node */
   readonly logs?: LogAgentOptions | false;
@@ -62,6 +62,7 @@ export class ObservabilityChart extends Chart {
         new NodeExporter(this, 'monitoring', { ...options, propPath: 'monitoring', labels, image: image(options?.image, NODE_EXPORTER.image) });
       }
     }
+    markPrunable(this, partOf);
   }
 }
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { k8s } from '../src/common/k8s';
 import { checkDnsLabel, checkNamespace } from '../src/common/checks';
 import { markClusterScoped } from '../src/common/cluster-scoped';
-import { StandardLabels } from '../src/common/labels';
+import { markPrunable, StandardLabels } from '../src/common/labels';
 import { ResourceBudget } from '../src/common/resource-budget';
 import { Credentials } from '../src/credentials/credentials';
 import { IngressOptions, WordPressIngress } from '../src/exposure/wordpress-ingress';
@@ -25,7 +25,7 @@ export interface WordPressChartProps {
   readonly namespace?: string;
   /** Release name: `app.kubernetes.io/instance` and the prefix of object names. @default 'wordpress' */
   readonly releaseName?: string;
-  /** `app.kubernetes.io/part-of`, the label to prune by. @default 'wordpress' */
+  /** `app.kubernetes.io/part-of`, and the value of the prune label `apply.sh` selects by: unique per app on a cluster. @default 'wordpress' */
   readonly partOf?: string;
   /** Where passwords and keys come from. @default Credentials.generated() */
   readonly credentials?: Credentials;
@@ -148,6 +148,7 @@ export class WordPressChart extends Chart {
         labels: labels.withComponent('web', 'wordpress').all,
       });
     }
+    markPrunable(this, partOf);
   }
 
   private allowFlows(release: string, labels: StandardLabels, props: WordPressChartProps, identity?: IWorkloadIdentity): void {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkInteger, checkNamespace, checkOneOf } from '../src/common/checks';
 import { InvalidPropError } from '../src/common/errors';
+import { markPrunable } from '../src/common/labels';
 import { ComputeResources } from '../src/common/resources';
 import { checkIngressHosts, IngressOptions } from '../src/exposure/wordpress-ingress';
 import { InternetEgressOptions } from '../src/network/internet-egress';
@@ -58,7 +59,7 @@ export interface SharedAlbOptions {
 export interface WordPressFleetProps {
   /** The sites. */
   readonly sites: FleetSite[];
-  /** `app.kubernetes.io/part-of` of every object, to prune the whole fleet. @default 'wordpress-fleet' */
+  /** `app.kubernetes.io/part-of` of every object, and the value of the prune label `apply.sh` selects by. @default 'wordpress-fleet' */
   readonly partOf?: string;
   /**
    * Ingress options of each site, given the site and its 1-based position in name order
@@ -171,6 +172,7 @@ export class WordPressFleet {
         labels: chart.releaseLabels.withComponent('quota').all,
         headroomPercent: props.quotaHeadroomPercent,
       });
+      markPrunable(chart, partOf);
       this.sites.push(chart);
     });
     checkAlbGroupsConsistent(ingresses);

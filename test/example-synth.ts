@@ -1,5 +1,5 @@
 import { execFileSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -19,9 +19,9 @@ export function readObjects(dir: string): any[] {
 
 /**
  * Runs `cdk8s synth` in an app folder (its own cdk8s.yaml; lib/ compiled by `npm test`) into a
- * temporary output and returns both file sets, committed and fresh, plus both kustomizations.
+ * temporary output and returns both file sets, committed and fresh, plus both kustomizations and apply scripts.
  */
-export function synthAgainstCommitted(appDir: string): { committed: Map<string, string>; fresh: Map<string, string>; kustomization: [string, string] } {
+export function synthAgainstCommitted(appDir: string): { committed: Map<string, string>; fresh: Map<string, string>; kustomization: [string, string]; applyScript: [string?, string?] } {
   const work = mkdtempSync(join(tmpdir(), 'example-'));
   try {
     const out = join(work, 'dist');
@@ -31,16 +31,22 @@ export function synthAgainstCommitted(appDir: string): { committed: Map<string, 
       committed: readFiles(join(appDir, 'dist')),
       fresh: readFiles(out),
       kustomization: [readFileSync(join(appDir, 'kustomization.yaml'), 'utf8'), readFileSync(join(work, 'kustomization.yaml'), 'utf8')],
+      applyScript: [readIfPresent(join(appDir, 'apply.sh')), readIfPresent(join(work, 'apply.sh'))],
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-/** The drift check every example runs: same files, same bytes, same kustomization. */
+function readIfPresent(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+/** The drift check every example runs: same files, same bytes, same kustomization and apply script. */
 export function expectCommittedOutputIsFresh(appDir: string): void {
-  const { committed, fresh, kustomization } = synthAgainstCommitted(appDir);
+  const { committed, fresh, kustomization, applyScript } = synthAgainstCommitted(appDir);
   expect([...committed.keys()]).toEqual([...fresh.keys()]);
   for (const [file, text] of fresh) expect({ file, text: committed.get(file) }).toEqual({ file, text });
   expect(kustomization[0]).toEqual(kustomization[1]);
+  expect(applyScript[0]).toEqual(applyScript[1]);
 }

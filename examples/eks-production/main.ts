@@ -3,7 +3,7 @@
 // zones, and every image pulled through an ECR pull-through cache.
 import { App, Chart } from 'cdk8s';
 import {
-  EfsStorageClass, Gp3StorageClass, ImageRegistry, LinearSynthApp, ObservabilityChart, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
+  EfsStorageClass, Gp3StorageClass, ImageRegistry, LinearSynthApp, markPrunable, ObservabilityChart, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
 } from 'cdk8s-wordpress-eks';
 
 const ACCOUNT = '111122223333';
@@ -14,6 +14,8 @@ export function buildApp(app: App): App {
   const storage = new Chart(app, 'storage');
   const gp3 = new Gp3StorageClass(storage, 'gp3', { name: 'gp3-encrypted' });
   const efs = new EfsStorageClass(storage, 'efs', { name: 'efs-wordpress', fileSystemId: 'fs-0123456789abcdef0' });
+  // A class dropped from the code is pruned by ./apply.sh (volumes keep their own reclaimPolicy: Retain).
+  markPrunable(storage, 'shop');
 
   // One ECR pull-through rule per upstream: Docker Hub (mysql, wordpress, curl) and ECR Public (AWS agents).
   const registry = ImageRegistry.ecrPullThroughCache({

@@ -1,13 +1,15 @@
 // Small-business sites on one EKS cluster: one namespace each, one shared ALB through an
 // IngressGroup with a certificate per site, gp3 for every database.
 import { App, Chart } from 'cdk8s';
-import { Gp3StorageClass, LinearSynthApp, Platform, WordPressFleet, writeSynthExtras } from 'cdk8s-wordpress-eks';
+import { Gp3StorageClass, LinearSynthApp, markPrunable, Platform, WordPressFleet, writeSynthExtras } from 'cdk8s-wordpress-eks';
 
 const CERTIFICATE = (id: string) => `arn:aws:acm:eu-west-1:111122223333:certificate/${id}`;
 
 export function buildApp(app: App): App {
   const storage = new Chart(app, 'storage');
   const gp3 = new Gp3StorageClass(storage, 'gp3');
+  // A class dropped from the code is pruned by ./apply.sh, with the fleet's prune set (its partOf).
+  markPrunable(storage, 'wordpress-fleet');
   const fleet = new WordPressFleet(app, {
     platform: Platform.eks({ databaseStorageClassName: gp3.storageClass.name }),
     sharedAlb: { groupName: 'small-business', options: { scheme: 'internet-facing' } },

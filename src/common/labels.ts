@@ -1,3 +1,6 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
 /** What the `app.kubernetes.io/*` labels of one component say. */
 export interface StandardLabelsProps {
   /** `app.kubernetes.io/name`: the application, e.g. `mysql`. */
@@ -6,7 +9,7 @@ export interface StandardLabelsProps {
   readonly instance: string;
   /** `app.kubernetes.io/component`: its role, e.g. `database`. */
   readonly component: string;
-  /** `app.kubernetes.io/part-of`: the larger application, used by `kubectl apply --prune -l`. */
+  /** `app.kubernetes.io/part-of`: the larger application (and the value of the prune label, see markPrunable). */
   readonly partOf: string;
 }
 
@@ -36,4 +39,48 @@ export class StandardLabels {
   public withComponent(component: string, name = this.props.name): StandardLabels {
     return new StandardLabels({ ...this.props, component, name });
   }
+}
+
+/**
+ * Label that `kubectl apply --prune -l` selects by, on every object that may be deleted when the
+ * code no longer emits it. Its value is the chart's `partOf`, so two apps on one cluster (with
+ * different `partOf`) never prune each other's objects. Objects that hold data never carry it.
+ */
+export const PRUNE_LABEL = 'cdk8s-wordpress-eks/prune-set';
+
+/**
+ * Kinds whose deletion loses data: a Namespace takes its claims and Secrets with it, a claim its
+ * volume (the default StorageClasses of kind and EKS reclaim with Delete), a Secret the generated
+ * passwords. They never carry {@link PRUNE_LABEL} and are never in the prune allowlist.
+ */
+export const DATA_HOLDER_KINDS: readonly string[] = ['Namespace', 'PersistentVolume', 'PersistentVolumeClaim', 'Secret'];
+
+const pruneSets = new WeakMap<IConstruct, Set<string>>();
+
+/**
+ * Puts {@link PRUNE_LABEL} with `pruneSet` on every object under `scope` that holds no data, and
+ * records `pruneSet` on the app so the documented prune command selects it (also when the scope
+ * emits nothing prunable any more). A StatefulSet is prunable only while its claims outlive it
+ * (`persistentVolumeClaimRetentionPolicy.whenDeleted: Retain`, the default): deleting it stops the
+ * database but keeps its volume. Call it again after adding objects; objects added without it are
+ * never pruned.
+ */
+export function markPrunable(scope: IConstruct, pruneSet: string): void {
+  const root = scope.node.root;
+  if (!pruneSets.has(root)) pruneSets.set(root, new Set());
+  pruneSets.get(root)!.add(pruneSet);
+  for (const construct of scope.node.findAll()) {
+    if (construct instanceof ApiObject && !holdsData(construct)) construct.metadata.addLabel(PRUNE_LABEL, pruneSet);
+  }
+}
+
+/** Every `pruneSet` that {@link markPrunable} recorded under the app of `scope`, sorted. */
+export function pruneSetsOf(scope: IConstruct): string[] {
+  return [...(pruneSets.get(scope.node.root) ?? [])].sort();
+}
+
+function holdsData(object: ApiObject): boolean {
+  if (DATA_HOLDER_KINDS.includes(object.kind)) return true;
+  return object.kind === 'StatefulSet'
+    && object.toJson().spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
 }

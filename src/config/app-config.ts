@@ -53,7 +53,7 @@ export interface AppConfig {
   readonly namespace?: string;
   /** Release name: `app.kubernetes.io/instance` and the prefix of object names. @default 'wordpress' */
   readonly releaseName?: string;
-  /** `app.kubernetes.io/part-of`. @default 'wordpress' */
+  /** `app.kubernetes.io/part-of`, and the value of the prune label `apply.sh` selects by. @default 'wordpress' */
   readonly partOf?: string;
   /** Where passwords and keys come from. @default - generated in the cluster */
   readonly credentials?: CredentialsConfig;

@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative, resolve, sep } from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { renderDiagram } from './diagram';
 import { KubeObject } from './manifest-types';
 import { KUSTOMIZATION_HEADER, renderKustomization } from './kustomization';
+import { APPLY_SCRIPT_HEADER, renderApplyScript } from './prune-command';
+import { pruneSetsOf } from '../common/labels';
 import { LinearSynthApp } from '../synth/linear-synth-app';
 import { PodIdentityAssociations } from '../eks/iam/pod-identity-associations';
 
@@ -12,6 +14,8 @@ import { PodIdentityAssociations } from '../eks/iam/pod-identity-associations';
 export const DIAGRAM_FILE = 'diagram.md';
 /** File of the kustomization, beside the output folder (or beside the Helm chart). */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+/** File of the apply-and-prune script, beside the output folder. */
+export const APPLY_SCRIPT_FILE = 'apply.sh';
 /** File of the EKS Pod Identity associations, beside the output folder (never in it: kubectl would apply it). */
 export const POD_IDENTITY_FILE = 'pod-identity-associations.json';
 
@@ -76,8 +80,16 @@ export function writeSynthExtras(app: App): void {
     '```',
     '',
   ].join('\n'));
-  const resources = manifests.map((manifest) => relative(layout.besideDir, join(layout.manifestDir, manifest.file)).split(sep).join('/')).sort();
-  writeFileSync(join(layout.besideDir, KUSTOMIZATION_FILE), renderKustomization(resources));
+  const manifestPath = (file: string) => relative(layout.besideDir, join(layout.manifestDir, file)).split(sep).join('/');
+  writeFileSync(join(layout.besideDir, KUSTOMIZATION_FILE), renderKustomization(manifests.map((manifest) => manifestPath(manifest.file)).sort()));
+  const pruneSets = pruneSetsOf(app);
+  if (pruneSets.length > 0) {
+    const script = join(layout.besideDir, APPLY_SCRIPT_FILE);
+    writeFileSync(script, renderApplyScript(manifestPath(''), pruneSets));
+    chmodSync(script, 0o755);
+  } else {
+    removeIfWrittenBySynth(join(layout.besideDir, APPLY_SCRIPT_FILE));
+  }
   const associations = PodIdentityAssociations.of(app);
   if (associations.associations.length > 0) associations.writeTo(join(layout.besideDir, POD_IDENTITY_FILE));
   else removeIfWrittenBySynth(join(layout.besideDir, POD_IDENTITY_FILE));
@@ -92,12 +104,15 @@ export function removeSynthExtras(outdir: string): void {
   const { besideDir } = layoutOf(outdir);
   removeIfWrittenBySynth(join(besideDir, KUSTOMIZATION_FILE));
   removeIfWrittenBySynth(join(besideDir, POD_IDENTITY_FILE));
+  removeIfWrittenBySynth(join(besideDir, APPLY_SCRIPT_FILE));
 }
 
 function removeIfWrittenBySynth(file: string): void {
   if (!existsSync(file)) return;
   const text = readFileSync(file, 'utf8');
-  const ours = file.endsWith(KUSTOMIZATION_FILE) ? text.startsWith(KUSTOMIZATION_HEADER) : isPodIdentityFile(text);
+  const ours = file.endsWith(KUSTOMIZATION_FILE) ? text.startsWith(KUSTOMIZATION_HEADER)
+    : file.endsWith(APPLY_SCRIPT_FILE) ? text.startsWith(APPLY_SCRIPT_HEADER)
+      : isPodIdentityFile(text);
   if (ours) rmSync(file);
 }
 
