@@ -150,6 +150,7 @@ export class WordPressChart extends Chart {
         resolvedToolsImage: resolveImage(props.imageRegistry, toolsImage, CURL.image),
         wordpressImage: props.wordpress?.image ?? WORDPRESS.image,
         tablePrefix: props.wordpress?.tablePrefix ?? 'wp_',
+        workloadAnnotations: credentials.workloadAnnotations,
       });
       if (props.restore) {
         new SiteRestore(this, 'restore', {
@@ -158,6 +159,7 @@ export class WordPressChart extends Chart {
           labels: labels.withComponent('backup'),
           podContext: this.backup.podContext,
           serviceAccountName: this.backup.serviceAccountName,
+          annotations: this.backup.annotations,
         });
       }
     } else if (props.restore) {

@@ -11,6 +11,7 @@ import { AlbGroupMember, checkAlbGroupsConsistent } from '../src/eks/load-balanc
 import { Platform } from '../src/eks/platform';
 import { checkIdFree } from '../src/synth/object-clashes';
 import { WordPressAutoscaling } from '../src/wordpress/wordpress';
+import { BackupOptions } from '../src/backup/site-backup';
 
 /** Size presets of a fleet site. */
 export type SiteSize = 'small' | 'medium' | 'large';
@@ -43,6 +44,8 @@ export interface FleetSite {
    * group-wide. @default - the shared ALB's certificates
    */
   readonly certificateArn?: string;
+  /** This site's backups, replacing the fleet's `backup`; `false` for none. @default - the fleet's `backup` */
+  readonly backup?: BackupOptions | false;
 }
 
 /** One ALB for the whole fleet, through an IngressGroup. */
@@ -72,6 +75,8 @@ export interface WordPressFleetProps {
   readonly platform?: Platform;
   /** Registry every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistry;
+  /** Backups of every site (each at its own minute of the day); `false` for none. @default - daily, to a claim in each site's namespace */
+  readonly backup?: BackupOptions | false;
 }
 
 interface SizePreset {
@@ -141,6 +146,7 @@ export class WordPressFleet {
         partOf,
         platform,
         imageRegistry: props.imageRegistry,
+        backup: site.backup !== undefined ? site.backup : props.backup,
         ingress: { ...ingress, hosts: site.hosts },
         mysql: {
           resources: size.mysql,

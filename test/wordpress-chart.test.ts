@@ -79,21 +79,27 @@ describe('WordPressChart', () => {
     expect(generator.map((key) => key.split('/')[0]).sort()).toEqual(['Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
     // and the rest is the site's parts and nothing else: no autoscaler, no budget, no LoadBalancer
     expect(inventory.filter((key) => !generator.includes(key))).toEqual([
+      'ConfigMap/wordpress-backup-scripts',
       'ConfigMap/wordpress-mysql-config',
+      'CronJob/wordpress-backup',
       'Deployment/wordpress',
       'Ingress/wordpress',
       'Namespace/wordpress',
       'NetworkPolicy/wordpress-allow-dns',
+      'NetworkPolicy/wordpress-backup-to-mysql',
       'NetworkPolicy/wordpress-default-deny',
+      'NetworkPolicy/wordpress-mysql-from-backup',
       'NetworkPolicy/wordpress-mysql-from-web',
       'NetworkPolicy/wordpress-web-http-in',
       'NetworkPolicy/wordpress-web-internet-out',
       'NetworkPolicy/wordpress-web-to-mysql',
+      'PersistentVolumeClaim/wordpress-backups',
       'PersistentVolumeClaim/wordpress-content',
       'Service/wordpress',
       'Service/wordpress-mysql',
       'Service/wordpress-mysql-headless',
       'ServiceAccount/wordpress',
+      'ServiceAccount/wordpress-backup',
       'ServiceAccount/wordpress-mysql',
       'StatefulSet/wordpress-mysql',
     ]);

@@ -6,6 +6,7 @@ import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
 import { ComputeResources, resolveResources } from '../common/resources';
+import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { allowTraffic } from '../network/namespace-isolation';
 import { ipBlocksOf, resolveInternetEgress } from '../network/internet-egress';
@@ -68,6 +69,8 @@ export interface SiteBackupProps extends BackupOptions {
   /** The WordPress image and table prefix, recorded in each manifest. */
   readonly wordpressImage: string;
   readonly tablePrefix: string;
+  /** Annotations of the workloads that mount the database Secret (external references). */
+  readonly workloadAnnotations: Record<string, string>;
 }
 
 const DEFAULT_RESOURCES = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } };
@@ -88,6 +91,8 @@ export class SiteBackup extends Construct {
   public readonly podContext: BackupPodContext;
   /** The ServiceAccount of backup and restore pods. */
   public readonly serviceAccountName: string;
+  /** Annotations of the backup and restore workloads: the Secrets they use that are not in the output. */
+  public readonly annotations: Record<string, string>;
   /** One backup pod, plus the backup claim, for namespace quotas. */
   public readonly budget: ResourceBudget;
 
@@ -138,6 +143,7 @@ export class SiteBackup extends Construct {
       scratchSize,
       resources,
     };
+    this.annotations = externalRefs(props.workloadAnnotations, destination.credentialsSecret);
     const context = this.podContext;
     const store = destinationParts(context);
     const contentMount = { name: 'content', mountPath: PATHS.content, readOnly: true };
@@ -175,7 +181,7 @@ export class SiteBackup extends Construct {
       volumes: podVolumes(context, true),
     };
     this.cronJob = new k8s.KubeCronJob(this, 'cron-job', {
-      metadata: { name, labels: labels.all },
+      metadata: { name, labels: labels.all, ...(Object.keys(this.annotations).length ? { annotations: this.annotations } : {}) },
       spec: {
         schedule,
         timeZone,
@@ -245,6 +251,13 @@ export class SiteBackup extends Construct {
       });
     });
   }
+}
+
+/** The workloads' annotations, with the S3 keys Secret (always the user's) added to the external references. */
+function externalRefs(annotations: Record<string, string>, credentialsSecret?: string): Record<string, string> {
+  if (!credentialsSecret) return annotations;
+  const refs = [annotations[EXTERNAL_REFS_ANNOTATION], `Secret/${credentialsSecret}`].filter(Boolean).join(',');
+  return { ...annotations, [EXTERNAL_REFS_ANNOTATION]: refs };
 }
 
 function checkSchedule(prop: string, value: string): string {

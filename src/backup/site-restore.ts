@@ -27,6 +27,8 @@ export interface SiteRestoreProps extends RestoreOptions {
   readonly podContext: BackupPodContext;
   /** The backups' ServiceAccount. */
   readonly serviceAccountName: string;
+  /** Annotations of the backup workloads (external references). */
+  readonly annotations: Record<string, string>;
 }
 
 const BACKUP_NAME = /^(?:latest|\d{8}T\d{6}Z)$/;
@@ -76,7 +78,8 @@ export class SiteRestore extends Construct {
       volumes: podVolumes(context, false),
     };
     this.job = new k8s.KubeJob(this, 'job', {
-      metadata: { name: `${props.release}-restore-${contentHash({ backup, overwrite, source, podSpec }, 8)}`, labels: props.labels.all },
+      metadata: { name: `${props.release}-restore-${contentHash({ backup, overwrite, source, podSpec }, 8)}`, labels: props.labels.all,
+        ...(Object.keys(props.annotations).length ? { annotations: props.annotations } : {}) },
       spec: {
         backoffLimit: 0,
         activeDeadlineSeconds: 10800,
