@@ -31,7 +31,7 @@ describe('examples/eks-production', () => {
     const cron = find('CronJob', 'shop-backup');
     expect(cron.spec.jobTemplate.spec.template.spec.serviceAccountName).toBe('shop-backup');
     expect(find('ServiceAccount', 'shop-backup').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111122223333:role/shop-backup');
-    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'S3_BASE', value: 'https://shop-backups-111122223333.s3.eu-west-1.amazonaws.com' });
+    expect(find('ConfigMap', 'shop-backup-scripts').data['site.env']).toContain("S3_BASE='https://shop-backups-111122223333.s3.eu-west-1.amazonaws.com'");
     expect(find('PersistentVolumeClaim', 'shop-backups')).toBeUndefined();
   });
 

@@ -41,19 +41,19 @@ export interface S3CompatibleDestinationOptions {
 export interface ResolvedDestination {
   /** `claim` or `s3`. */
   readonly kind: 'claim' | 's3';
-  /** The claim's storage, for `claim`. */
+  /** The claim's storage, for `claim`. @default - none: not a claim */
   readonly claim?: ClaimDestinationOptions;
-  /** URL that object keys are appended to, for `s3`. */
+  /** URL that object keys are appended to, for `s3`. @default - none: not S3 */
   readonly s3Base?: string;
-  /** Signing region, for `s3`. */
+  /** Signing region, for `s3`. @default - none: not S3 */
   readonly region?: string;
-  /** Key prefix (ends in `/` or is empty), for `s3`. */
+  /** Key prefix (ends in `/` or is empty), for `s3`. @default - none: not S3 */
   readonly prefix?: string;
-  /** Secret with the keys, for an S3-compatible endpoint. */
+  /** Secret with the keys, for an S3-compatible endpoint. @default - none: an IAM identity or a claim */
   readonly credentialsSecret?: string;
-  /** IAM identity, for AWS S3. */
+  /** IAM identity, for AWS S3. @default - none: keys or a claim */
   readonly identity?: IWorkloadIdentity;
-  /** TCP port of the endpoint, for `s3`. */
+  /** TCP port of the endpoint, for `s3`. @default - none: not S3 */
   readonly port?: number;
   /** Address ranges of the endpoint. @default - public addresses */
   readonly cidrs?: string[];

@@ -19,7 +19,6 @@ export const PATHS = {
   scripts: '/scripts',
   work: '/work',
   run: '/run/backup',
-  scratch: '/scratch',
   dbSecret: '/etc/backup/db',
   s3Secret: '/etc/backup/s3',
   content: '/content',
@@ -30,39 +29,35 @@ export const PATHS = {
 export interface BackupPodContext {
   /** The site's release name; backups are stored under it. */
   readonly site: string;
-  /** The site's namespace. */
-  readonly namespace: string;
-  /** Host and port of the site's MySQL Service. */
-  readonly databaseHost: string;
-  readonly databasePort: number;
+  /** The site's settings the scripts read from `site.env`. */
+  readonly settings: Record<string, string>;
   /** The database Secret (keys of `DATABASE_SECRET_KEYS`). */
   readonly databaseSecret: string;
   /** The content claim. */
   readonly contentClaim: string;
-  /** The claim holding the backups, for a claim destination. */
+  /** The claim holding the backups, for a claim destination. @default - none: S3 */
   readonly backupClaim?: string;
   /** The destination. */
   readonly destination: ResolvedDestination;
   /** Images: the MySQL image (dump, verify, load) and the curl image (archive, store, fetch, extract). */
   readonly mysqlImage: string;
   readonly toolsImage: string;
-  /** The ConfigMap with the scripts. */
-  readonly scriptsConfigMap: string;
-  /** Size limit of the work and scratch emptyDirs. */
+  /** Size limit of the work emptyDir (files and the scratch database). */
   readonly scratchSize: string;
   /** Resources of each container. */
   readonly resources: ResolvedComputeResources;
 }
 
-/** A container that runs one of the scripts. */
-export function scriptContainer(context: BackupPodContext, name: string, tool: 'mysql' | 'tools', script: string,
-  mounts: k8s.VolumeMount[], env: k8s.EnvVar[], identity: UnixIdentity = BACKUP_IDENTITY): k8s.Container {
+/** A container that runs scripts of the ConfigMap one after the other, stopping at the first failure. */
+export function scriptContainer(context: BackupPodContext, name: string, tool: 'mysql' | 'tools', scripts: string[],
+  mounts: k8s.VolumeMount[], env: k8s.EnvVar[] = [], identity: UnixIdentity = BACKUP_IDENTITY): k8s.Container {
+  const shell = tool === 'mysql' ? 'bash' : 'sh';
   return {
     name,
     image: tool === 'mysql' ? context.mysqlImage : context.toolsImage,
     imagePullPolicy: 'IfNotPresent',
-    command: [tool === 'mysql' ? 'bash' : 'sh', `${PATHS.scripts}/${script}`],
-    env: [...commonEnv(context), ...env],
+    command: [shell, '-c', scripts.map((script) => `${shell} ${PATHS.scripts}/${script}`).join(' && ')],
+    ...(env.length ? { env } : {}),
     resources: toResourceRequirements(context.resources),
     securityContext: restrictedContainerSecurityContext(identity),
     volumeMounts: [
@@ -74,55 +69,35 @@ export function scriptContainer(context: BackupPodContext, name: string, tool: '
   };
 }
 
-function commonEnv(context: BackupPodContext): k8s.EnvVar[] {
-  return [
-    { name: 'SITE', value: context.site },
-    { name: 'NAMESPACE', value: context.namespace },
-  ];
-}
-
-/** Environment of the steps that reach the database. */
-export function databaseEnv(context: BackupPodContext): k8s.EnvVar[] {
-  return [
-    { name: 'DB_HOST', value: context.databaseHost },
-    { name: 'DB_PORT', value: String(context.databasePort) },
-  ];
-}
-
-/** Environment and mounts of the steps that reach the destination. */
-export function destinationParts(context: BackupPodContext): { env: k8s.EnvVar[]; mounts: k8s.VolumeMount[] } {
-  const destination = context.destination;
-  if (destination.kind === 'claim') {
-    return {
-      env: [{ name: 'DESTINATION', value: 'claim' }, { name: 'BACKUP_DIR', value: PATHS.backups }],
-      mounts: [{ name: 'backups', mountPath: PATHS.backups }],
-    };
-  }
+/** The settings of the destination, for `site.env`, and the mounts of the steps that reach it. */
+export function destinationSettings(destination: ResolvedDestination): Record<string, string> {
+  if (destination.kind === 'claim') return { DESTINATION: 'claim', BACKUP_DIR: PATHS.backups };
   return {
-    env: [
-      { name: 'DESTINATION', value: 's3' },
-      { name: 'S3_BASE', value: destination.s3Base! },
-      { name: 'S3_REGION', value: destination.region! },
-      { name: 'S3_PREFIX', value: destination.prefix! },
-      ...(destination.credentialsSecret ? [{ name: 'S3_KEYS_DIR', value: PATHS.s3Secret }] : []),
-    ],
-    mounts: destination.credentialsSecret ? [{ name: 's3-credentials', mountPath: PATHS.s3Secret, readOnly: true }] : [],
+    DESTINATION: 's3',
+    S3_BASE: destination.s3Base!,
+    S3_REGION: destination.region!,
+    S3_PREFIX: destination.prefix!,
+    ...(destination.credentialsSecret ? { S3_KEYS_DIR: PATHS.s3Secret } : {}),
   };
+}
+
+/** The mounts of the steps that reach the destination. */
+export function destinationMounts(destination: ResolvedDestination): k8s.VolumeMount[] {
+  if (destination.kind === 'claim') return [{ name: 'backups', mountPath: PATHS.backups }];
+  return destination.credentialsSecret ? [{ name: 's3-credentials', mountPath: PATHS.s3Secret, readOnly: true }] : [];
 }
 
 /** The mount of the database Secret. */
 export const DB_SECRET_MOUNT: k8s.VolumeMount = { name: 'db-credentials', mountPath: PATHS.dbSecret, readOnly: true };
 
 /** The volumes of a backup or restore pod. */
-export function podVolumes(context: BackupPodContext, contentReadOnly: boolean): k8s.Volume[] {
-  const size = k8s.Quantity.fromString(context.scratchSize);
+export function podVolumes(context: BackupPodContext, scriptsConfigMap: string, contentReadOnly: boolean): k8s.Volume[] {
   const destination = context.destination;
   return [
-    { name: 'scripts', configMap: { name: context.scriptsConfigMap, defaultMode: 0o444 } },
-    { name: 'work', emptyDir: { sizeLimit: size } },
+    { name: 'scripts', configMap: { name: scriptsConfigMap, defaultMode: 0o444 } },
+    { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString(context.scratchSize) } },
     // Option files with passwords and keys: memory only, never the node's disk.
     { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
-    { name: 'scratch', emptyDir: { sizeLimit: size } },
     {
       name: 'db-credentials',
       secret: {

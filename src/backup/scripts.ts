@@ -22,15 +22,16 @@ export const BACKUP_FILES = {
   manifest: 'manifest.json',
 } as const;
 
-/** Shared by every script: the JSON outcome line and the failure exit. */
+/** Shared by every script: the site's settings, the JSON outcome line and the failure exit. */
 const LOG_FUNCTIONS = [
+  // The site's settings come from the ConfigMap rather than each container's env: one copy, less to synthesize.
+  `if [ -f "\${SCRIPTS_DIR:-/scripts}/site.env" ]; then . "\${SCRIPTS_DIR:-/scripts}/site.env"; fi`,
   // Messages are ours (no quotes inside), so a printf is a valid JSON encoder for them.
   'log_json() { printf \'{"event":"%s","site":"%s","ok":%s,"stage":"%s","backup":"%s","message":"%s"}\\n\' "$EVENT" "$SITE" "$1" "$STAGE" "${name:-}" "$2"; }',
   'fail() { echo "$STAGE failed: $1" >&2; log_json false "$1"; exit 1; }',
 ].join('\n');
 
-/** The parsers of the manifest, for awk (busybox, mawk and gawk alike). */
-const MANIFEST_TABLES_AWK = `/"tables": \\{/ { inside = 1; next } inside && /^ *\\}/ { inside = 0 } inside { gsub(/[",]/, ""); sub(/^ */, ""); sub(/: /, "\\t"); print }`;
+/** The parser of the manifest's `files`, for awk (busybox, mawk and gawk alike). */
 const MANIFEST_FILE_AWK = 'index($0, "\\"" f "\\": {") { for (i = 1; i <= NF; i++) if ($i == "\\"" key "\\":") { v = $(i + 1); gsub(/[",}]/, "", v); print v } }';
 
 /**
@@ -39,8 +40,8 @@ const MANIFEST_FILE_AWK = 'index($0, "\\"" f "\\": {") { for (i = 1; i <= NF; i+
  * the dump holds, inside its single transaction, even while WordPress writes.
  */
 export const DUMP_SCRIPT = `set -euo pipefail
-EVENT=backup; STAGE=dump; SITE="$SITE"
 ${LOG_FUNCTIONS}
+EVENT=backup; STAGE=dump
 work="\${WORK_DIR:-/work}"; run="\${RUN_DIR:-/run/backup}"; secrets="\${DB_SECRET_DIR:-/etc/backup/db}"
 umask 077
 # Overridable only so that tests do not depend on the clock.
@@ -55,6 +56,7 @@ client -e "SELECT option_value FROM \\\`\${TABLE_PREFIX}options\\\` WHERE option
 mysqldump --defaults-file="$run/client.cnf" --single-transaction --routines --triggers --events --hex-blob \\
   --no-tablespaces --set-gtid-purged=OFF --skip-extended-insert --no-autocommit --default-character-set=utf8mb4 "$db" \\
   | gzip -6 > "$work/${BACKUP_FILES.database}" || fail "mysqldump or gzip failed"
+sha256sum "$work/${BACKUP_FILES.database}" | cut -d' ' -f1 > "$work/database.sha256" || fail "checksumming the dump failed"
 gzip -dc "$work/${BACKUP_FILES.database}" | awk '
   /^CREATE TABLE \`/ { t = $3; gsub(/\`/, "", t); if (!(t in n)) { n[t] = 0; order[++k] = t } }
   /^INSERT INTO \`/ { t = $3; gsub(/\`/, "", t); n[t]++ }
@@ -66,11 +68,13 @@ log_json true "dumped $(wc -l < "$work/rows.tsv") tables"
 
 /** Archives wp-content and writes the manifest (curl image, busybox sh). */
 export const ARCHIVE_SCRIPT = `set -eu
-EVENT=backup; STAGE=archive
 ${LOG_FUNCTIONS}
+EVENT=backup; STAGE=archive
 work="\${WORK_DIR:-/work}"; content="\${CONTENT_DIR:-/content}"
 umask 077
 name="$(cat "$work/name")"
+[ "$(sha256sum "$work/${BACKUP_FILES.database}" | cut -d' ' -f1)" = "$(cat "$work/database.sha256")" ] \\
+  || fail "SHA-256 of ${BACKUP_FILES.database} differs from the one recorded at dump time"
 [ -d "$content/wp-content" ] || fail "no wp-content directory in the content claim"
 tar -C "$content" -czf "$work/${BACKUP_FILES.content}" wp-content || fail "tar of wp-content failed"
 tar -tzf "$work/${BACKUP_FILES.content}" > "$work/listing" || fail "the new archive cannot be listed"
@@ -97,15 +101,12 @@ log_json true "archived $entries entries of wp-content"
  * socket only, no Service. Then CHECK TABLE on every table and row counts against the manifest.
  */
 export const VERIFY_SCRIPT = `set -euo pipefail
-EVENT=backup; STAGE=verify
 ${LOG_FUNCTIONS}
-work="\${WORK_DIR:-/work}"; scratch="\${SCRATCH_DIR:-/scratch}"
+EVENT=backup; STAGE=verify
+work="\${WORK_DIR:-/work}"; scratch="\${SCRATCH_DIR:-$work/scratch}"
 name="$(cat "$work/name")"
-manifest="$work/${BACKUP_FILES.manifest}"
-file_field() { awk -v f="$1" -v key="$2" '${MANIFEST_FILE_AWK}' "$manifest"; }
-for f in ${BACKUP_FILES.database} ${BACKUP_FILES.content}; do
-  [ "$(sha256sum "$work/$f" | cut -d' ' -f1)" = "$(file_field "$f" sha256)" ] || fail "SHA-256 of $f differs from the manifest"
-done
+[ "$(sha256sum "$work/${BACKUP_FILES.database}" | cut -d' ' -f1)" = "$(cat "$work/database.sha256")" ] \\
+  || fail "SHA-256 of ${BACKUP_FILES.database} differs from the one recorded at dump time"
 mkdir -p "$scratch/data" "$scratch/tmp"
 opts=(--no-defaults --datadir="$scratch/data" --tmpdir="$scratch/tmp" --socket="$scratch/mysqld.sock" --pid-file="$scratch/mysqld.pid"
   --log-error="$scratch/error.log" --skip-networking --mysqlx=OFF --skip-log-bin --secure-file-priv="$scratch/tmp"
@@ -122,7 +123,7 @@ for i in $(seq 1 "\${SCRATCH_START_SECONDS:-120}"); do
 done
 scratch_sql -e 'CREATE DATABASE restored' || fail "creating the scratch database failed"
 gzip -dc "$work/${BACKUP_FILES.database}" | scratch_sql restored || fail "the dump does not load"
-awk '${MANIFEST_TABLES_AWK}' "$manifest" > "$scratch/expected.tsv"
+cp "$work/rows.tsv" "$scratch/expected.tsv"
 tables=0
 if [ -s "$scratch/expected.tsv" ]; then
   list="$(awk -F '\\t' '{ printf "%s\`restored\`.\`%s\`", (NR > 1 ? ", " : ""), $1 }' "$scratch/expected.tsv")"
@@ -218,8 +219,8 @@ const RETENTION_AWK = `function days(y, m, d) { if (m <= 2) { y--; m += 12 } ret
 
 /** Checks the archive, stores the verified backup at its destination and applies retention (busybox sh). */
 export const STORE_SCRIPT = `set -eu
-EVENT=backup; STAGE=store; SOURCE_SITE="$SITE"
 ${LOG_FUNCTIONS}
+EVENT=backup; STAGE=store; SOURCE_SITE="$SITE"
 ${DESTINATION_FUNCTIONS}
 name="$(cat "$work/name")"
 manifest="$work/${BACKUP_FILES.manifest}"
@@ -266,8 +267,8 @@ log_json true "verified and stored; $(wc -l < "$work/expired" | tr -d ' ') old b
 
 /** Fetches the chosen backup into the work directory and checks every SHA-256 (busybox sh). */
 export const FETCH_SCRIPT = `set -eu
-EVENT=restore; STAGE=fetch; SOURCE_SITE="\${SOURCE_SITE:-$SITE}"
 ${LOG_FUNCTIONS}
+EVENT=restore; STAGE=fetch; SOURCE_SITE="\${SOURCE_SITE:-$SITE}"
 ${DESTINATION_FUNCTIONS}
 [ "$DESTINATION" = claim ] || s3_credentials
 name="$RESTORE_BACKUP"
@@ -290,8 +291,8 @@ log_json true "fetched and checked"
 
 /** Loads the fetched dump into the site's database (MySQL image, bash); refuses a non-empty one unless OVERWRITE. */
 export const LOAD_SCRIPT = `set -euo pipefail
-EVENT=restore; STAGE=database; SITE="$SITE"
 ${LOG_FUNCTIONS}
+EVENT=restore; STAGE=database
 work="\${WORK_DIR:-/work}"; run="\${RUN_DIR:-/run/backup}"; secrets="\${DB_SECRET_DIR:-/etc/backup/db}"
 umask 077
 name="$(cat "$work/name")"
@@ -311,8 +312,8 @@ log_json true "loaded into database $db"
 
 /** Extracts wp-content into the content claim (busybox sh). */
 export const EXTRACT_SCRIPT = `set -eu
-EVENT=restore; STAGE=content
 ${LOG_FUNCTIONS}
+EVENT=restore; STAGE=content
 work="\${WORK_DIR:-/work}"; content="\${CONTENT_DIR:-/content}"
 name="$(cat "$work/name")"
 if [ "$OVERWRITE" = true ] && [ -d "$content/wp-content" ]; then
@@ -322,13 +323,25 @@ tar -C "$content" -xzf "$work/${BACKUP_FILES.content}" || fail "extracting wp-co
 log_json true "restored backup $name"
 `;
 
-/** The ConfigMap keys of the scripts. */
-export const SCRIPTS: Readonly<Record<string, string>> = {
+/** The backup CronJob's scripts, by ConfigMap key. */
+export const BACKUP_SCRIPTS: Readonly<Record<string, string>> = {
   'dump.sh': DUMP_SCRIPT,
-  'archive.sh': ARCHIVE_SCRIPT,
   'verify.sh': VERIFY_SCRIPT,
+  'archive.sh': ARCHIVE_SCRIPT,
   'store.sh': STORE_SCRIPT,
+};
+
+/** The restore Job's scripts, by ConfigMap key. */
+export const RESTORE_SCRIPTS: Readonly<Record<string, string>> = {
   'fetch.sh': FETCH_SCRIPT,
   'load.sh': LOAD_SCRIPT,
   'extract.sh': EXTRACT_SCRIPT,
 };
+
+/** Every script, by ConfigMap key. */
+export const SCRIPTS: Readonly<Record<string, string>> = { ...BACKUP_SCRIPTS, ...RESTORE_SCRIPTS };
+
+/** The `site.env` file the scripts source: shell assignments of the site's settings, single-quoted. */
+export function siteEnvFile(settings: Record<string, string>): string {
+  return Object.entries(settings).map(([key, value]) => `${key}='${value.replace(/'/g, "'\\''")}'\n`).join('');
+}

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
-import { checkImage, checkInteger, checkQuantity } from '../common/checks';
+import { checkInteger, checkQuantity } from '../common/checks';
 import { checkedClaimSpec } from '../common/claim-spec';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
@@ -11,9 +11,9 @@ import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { allowTraffic } from '../network/namespace-isolation';
 import { ipBlocksOf, resolveInternetEgress } from '../network/internet-egress';
 import { BackupDestination, ResolvedDestination } from './backup-destination';
-import { BackupPodContext, databaseEnv, DB_SECRET_MOUNT, destinationParts, podBasics, podVolumes, scriptContainer, PATHS } from './backup-pod';
+import { BackupPodContext, DB_SECRET_MOUNT, destinationMounts, destinationSettings, podBasics, podVolumes, scriptContainer, PATHS } from './backup-pod';
 import { dailyScheduleFor } from './schedule';
-import { SCRIPTS } from './scripts';
+import { BACKUP_SCRIPTS, siteEnvFile } from './scripts';
 
 /** How many backups to keep. A backup is kept when any rule keeps it. */
 export interface BackupRetention {
@@ -102,7 +102,6 @@ export class SiteBackup extends Construct {
     this.podSelector = labels.selector;
     const name = `${props.release}-backup`;
     const destination: ResolvedDestination = (props.destination ?? BackupDestination.claim()).resolve();
-    checkImage('backup.toolsImage', props.toolsImage ?? props.resolvedToolsImage);
     const resources = resolveResources('backup.resources', props.resources, DEFAULT_RESOURCES);
     const scratchSize = checkQuantity('backup.scratchSize', props.scratchSize ?? '10Gi');
     const retention = {
@@ -116,10 +115,6 @@ export class SiteBackup extends Construct {
 
     const serviceAccount = new WorkloadServiceAccount(this, 'service-account', { name, labels: labels.all, identity: destination.identity });
     this.serviceAccountName = name;
-    const scripts = new k8s.KubeConfigMap(this, 'scripts', {
-      metadata: { name: `${name}-scripts`, labels: labels.all },
-      data: { ...SCRIPTS },
-    });
     let backupClaim: string | undefined;
     let claimBytes = 0;
     if (destination.kind === 'claim') {
@@ -130,23 +125,38 @@ export class SiteBackup extends Construct {
     }
     this.podContext = {
       site: props.release,
-      namespace: props.namespace,
-      databaseHost: props.database.host,
-      databasePort: props.database.port,
+      settings: {
+        SITE: props.release,
+        NAMESPACE: props.namespace,
+        DB_HOST: props.database.host,
+        DB_PORT: String(props.database.port),
+        ...destinationSettings(destination),
+      },
       databaseSecret: props.databaseSecret,
       contentClaim: props.contentClaim,
       backupClaim,
       destination,
       mysqlImage: props.mysqlImage,
       toolsImage: props.resolvedToolsImage,
-      scriptsConfigMap: scripts.name,
       scratchSize,
       resources,
     };
     this.annotations = externalRefs(props.workloadAnnotations, destination.credentialsSecret);
     const context = this.podContext;
-    const store = destinationParts(context);
-    const contentMount = { name: 'content', mountPath: PATHS.content, readOnly: true };
+    const scripts = new k8s.KubeConfigMap(this, 'scripts', {
+      metadata: { name: `${name}-scripts`, labels: labels.all },
+      data: {
+        ...BACKUP_SCRIPTS,
+        'site.env': siteEnvFile({
+          ...context.settings,
+          TABLE_PREFIX: props.tablePrefix,
+          WORDPRESS_IMAGE: props.wordpressImage,
+          KEEP_LAST: String(retention.keepLast),
+          KEEP_DAILY: String(retention.keepDaily),
+          KEEP_WEEKLY: String(retention.keepWeekly),
+        }),
+      },
+    });
     const podSpec: k8s.PodSpec = {
       ...podBasics(serviceAccount.serviceAccount.name),
       // A ReadWriteOnce volume attaches to one node: the backup reads it there, beside WordPress.
@@ -160,25 +170,13 @@ export class SiteBackup extends Construct {
           },
         },
       } : {}),
-      initContainers: [
-        scriptContainer(context, 'dump', 'mysql', 'dump.sh', [DB_SECRET_MOUNT], [
-          ...databaseEnv(context),
-          { name: 'TABLE_PREFIX', value: props.tablePrefix },
-        ]),
-        scriptContainer(context, 'archive', 'tools', 'archive.sh', [contentMount], [
-          { name: 'WORDPRESS_IMAGE', value: props.wordpressImage },
-        ]),
-        scriptContainer(context, 'verify', 'mysql', 'verify.sh', [{ name: 'scratch', mountPath: PATHS.scratch }], []),
-      ],
-      containers: [
-        scriptContainer(context, 'store', 'tools', 'store.sh', store.mounts, [
-          ...store.env,
-          { name: 'KEEP_LAST', value: String(retention.keepLast) },
-          { name: 'KEEP_DAILY', value: String(retention.keepDaily) },
-          { name: 'KEEP_WEEKLY', value: String(retention.keepWeekly) },
-        ]),
-      ],
-      volumes: podVolumes(context, true),
+      // Dump, then verify it in a scratch mysqld; only a verified dump gets archived with wp-content and stored.
+      initContainers: [scriptContainer(context, 'database', 'mysql', ['dump.sh', 'verify.sh'], [DB_SECRET_MOUNT])],
+      containers: [scriptContainer(context, 'store', 'tools', ['archive.sh', 'store.sh'], [
+        { name: 'content', mountPath: PATHS.content, readOnly: true },
+        ...destinationMounts(destination),
+      ])],
+      volumes: podVolumes(context, scripts.name, true),
     };
     this.cronJob = new k8s.KubeCronJob(this, 'cron-job', {
       metadata: { name, labels: labels.all, ...(Object.keys(this.annotations).length ? { annotations: this.annotations } : {}) },
@@ -268,7 +266,11 @@ function checkSchedule(prop: string, value: string): string {
   return value;
 }
 
+// Zones already accepted: building a DateTimeFormat per site would show in a fleet's synth time.
+const KNOWN_TIME_ZONES = new Set<string>();
+
 function checkTimeZone(prop: string, value: string): string {
+  if (KNOWN_TIME_ZONES.has(value)) return value;
   let valid = typeof value === 'string' && /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(value);
   if (valid) {
     try {
@@ -278,5 +280,6 @@ function checkTimeZone(prop: string, value: string): string {
     }
   }
   if (!valid) throw new InvalidPropError(prop, value, 'an IANA time zone name such as Etc/UTC or Europe/Berlin');
+  KNOWN_TIME_ZONES.add(value);
   return value;
 }

@@ -5,7 +5,8 @@ import { contentHash } from '../common/content-hash';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { WORDPRESS } from '../images';
-import { BACKUP_IDENTITY, BackupPodContext, databaseEnv, DB_SECRET_MOUNT, destinationParts, PATHS, podBasics, podVolumes, scriptContainer } from './backup-pod';
+import { BACKUP_IDENTITY, BackupPodContext, DB_SECRET_MOUNT, destinationMounts, PATHS, podBasics, podVolumes, scriptContainer } from './backup-pod';
+import { RESTORE_SCRIPTS, siteEnvFile } from './scripts';
 
 /** A one-off restore of a backup into the site. */
 export interface RestoreOptions {
@@ -58,27 +59,31 @@ export class SiteRestore extends Construct {
       throw new InvalidPropError('restore.fromSite', source, `this site (${context.site}): another site's backups are on a claim in its own namespace; restore across sites from an S3 destination`);
     }
     const overwrite = String(props.overwrite ?? false);
-    const destination = destinationParts(context);
+    const scripts = new k8s.KubeConfigMap(this, 'scripts', {
+      metadata: { name: `${props.release}-restore-scripts`, labels: props.labels.all },
+      data: { ...RESTORE_SCRIPTS, 'site.env': siteEnvFile(context.settings) },
+    });
     const restoreEnv = [{ name: 'OVERWRITE', value: overwrite }];
     const podSpec: k8s.PodSpec = {
       ...podBasics(props.serviceAccountName),
       initContainers: [
-        scriptContainer(context, 'fetch', 'tools', 'fetch.sh', destination.mounts, [
-          ...destination.env,
+        scriptContainer(context, 'fetch', 'tools', ['fetch.sh'], destinationMounts(context.destination), [
           { name: 'SOURCE_SITE', value: source },
           { name: 'RESTORE_BACKUP', value: backup },
         ]),
-        scriptContainer(context, 'database', 'mysql', 'load.sh', [DB_SECRET_MOUNT], [...databaseEnv(context), ...restoreEnv]),
+        scriptContainer(context, 'database', 'mysql', ['load.sh'], [DB_SECRET_MOUNT], restoreEnv),
       ],
       containers: [
         // As www-data, so that WordPress owns the restored files.
-        scriptContainer(context, 'content', 'tools', 'extract.sh', [{ name: 'content', mountPath: PATHS.content }], restoreEnv,
+        scriptContainer(context, 'content', 'tools', ['extract.sh'], [{ name: 'content', mountPath: PATHS.content }], restoreEnv,
           { uid: WORDPRESS.identity.uid, gid: BACKUP_IDENTITY.gid }),
       ],
-      volumes: podVolumes(context, false),
+      volumes: podVolumes(context, scripts.name, false),
     };
+    // The scripts' content is part of the inputs: a changed restore procedure is a new Job.
+    const inputs = { backup, overwrite, source, podSpec, scripts: RESTORE_SCRIPTS };
     this.job = new k8s.KubeJob(this, 'job', {
-      metadata: { name: `${props.release}-restore-${contentHash({ backup, overwrite, source, podSpec }, 8)}`, labels: props.labels.all,
+      metadata: { name: `${props.release}-restore-${contentHash(inputs, 8)}`, labels: props.labels.all,
         ...(Object.keys(props.annotations).length ? { annotations: props.annotations } : {}) },
       spec: {
         backoffLimit: 0,

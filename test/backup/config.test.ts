@@ -31,7 +31,7 @@ describe('backup and restore in the config file', () => {
     // Then the CronJob, its destination and the restore Job follow it
     const cron = objects.find((o) => o.kind === 'CronJob');
     expect(cron.spec).toMatchObject({ schedule: '15 1 * * *', timeZone: 'Europe/Dublin' });
-    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'S3_BASE', value: 'https://acme-backups.s3.eu-west-1.amazonaws.com' });
+    expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'wordpress-backup-scripts').data['site.env']).toContain("S3_BASE='https://acme-backups.s3.eu-west-1.amazonaws.com'");
     expect(objects.filter((o) => o.kind === 'Job').map((j) => j.metadata.name)).toContainEqual(expect.stringMatching(/^wordpress-restore-/));
   });
 

@@ -41,6 +41,8 @@ export function sandbox(extraEnv: Record<string, string> = {}): Sandbox {
   writeFileSync(join(dirs.content, 'index.php'), '<?php // core, not backed up');
   const env: Record<string, string> = {
     PATH: `${FAKES_DIR}:${process.env.PATH}`,
+    // No site.env here: the settings below stand in for it.
+    SCRIPTS_DIR: join(root, 'no-scripts'),
     FAKE_LOG: join(dirs.state, 'argv.log'),
     FAKE_STATE: dirs.state,
     SITE: 'blog',
@@ -79,10 +81,10 @@ export function runScript(box: Sandbox, script: string, env: Record<string, stri
   });
 }
 
-/** The backup pod's steps in order, stopping at the first that fails, as the kubelet does with init containers. */
+/** The backup pod's steps in order, stopping at the first that fails, as its containers' `&&` and the kubelet do. */
 export async function runBackup(box: Sandbox, env: Record<string, string> = {}, between?: (step: string) => void): Promise<Record<string, Run>> {
   const runs: Record<string, Run> = {};
-  for (const step of ['dump.sh', 'archive.sh', 'verify.sh', 'store.sh']) {
+  for (const step of ['dump.sh', 'verify.sh', 'archive.sh', 'store.sh']) {
     runs[step] = await runScript(box, step, env);
     if (runs[step].code !== 0) break;
     between?.(step);

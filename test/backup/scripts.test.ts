@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { siteEnvFile } from '../../src/backup/scripts';
 import { FakeS3, jsonLines, runBackup, runScript, s3Env, Sandbox, sandbox } from './harness';
 
 const boxes: Sandbox[] = [];
@@ -67,6 +68,19 @@ describe('backup to a claim', () => {
     const mysqld = argv.split('\n').filter((line) => line.startsWith('mysqld '));
     expect(mysqld[0]).toContain('--initialize-insecure');
     expect(mysqld[1]).toMatch(/^mysqld --no-defaults --datadir=\S+\/scratch\/data .*--skip-networking/);
+  });
+
+  test('the site\'s settings come from site.env, as the ConfigMap ships them', async () => {
+    // Given the settings in a site.env beside the scripts, and not in the environment
+    const box = newBox();
+    const settings = ['SITE', 'NAMESPACE', 'DB_HOST', 'DB_PORT', 'TABLE_PREFIX', 'WORDPRESS_IMAGE', 'DESTINATION', 'BACKUP_DIR', 'KEEP_LAST', 'KEEP_DAILY', 'KEEP_WEEKLY'];
+    mkdirSync(box.env.SCRIPTS_DIR);
+    writeFileSync(join(box.env.SCRIPTS_DIR, 'site.env'), siteEnvFile(Object.fromEntries(settings.map((key) => [key, box.env[key]]))));
+    settings.forEach((key) => delete box.env[key]);
+    // When the backup runs, Then it completes for that site
+    const runs = await runBackup(box);
+    expect(Object.values(runs).map((run) => run.code)).toEqual([0, 0, 0, 0]);
+    expect(completeBackups(box)).toHaveLength(1);
   });
 
   test('retention keeps the last 3, the newest of each of 7 days and of 4 weeks, and removes the rest', async () => {
@@ -151,9 +165,9 @@ describe('a failure anywhere fails the Job, and nothing is reported good', () =>
       prepare: (box: Sandbox) => symlinkSync('/dev/full', dbFile(box)),
     },
     {
-      case: 'the dump changes after its checksum was recorded', failingStep: 'verify.sh', message: 'SHA-256 of database.sql.gz differs from the manifest',
+      case: 'the dump changes after its checksum was recorded', failingStep: 'verify.sh', message: 'SHA-256 of database.sql.gz differs from the one recorded at dump time',
       between: (step: string, box: Sandbox) => {
-        if (step === 'archive.sh') {
+        if (step === 'dump.sh') {
           const data = readFileSync(dbFile(box));
           unlinkSync(dbFile(box));
           writeFileSync(dbFile(box), Buffer.concat([data, Buffer.from('garbage')]));
@@ -163,7 +177,7 @@ describe('a failure anywhere fails the Job, and nothing is reported good', () =>
     {
       case: 'the archive changes after its checksum was recorded', failingStep: 'store.sh', message: 'SHA-256 of wp-content.tar.gz differs from the manifest',
       between: (step: string, box: Sandbox) => {
-        if (step === 'verify.sh') writeFileSync(join(box.dirs.work, 'wp-content.tar.gz'), 'truncated');
+        if (step === 'archive.sh') writeFileSync(join(box.dirs.work, 'wp-content.tar.gz'), 'truncated');
       },
     },
     { case: 'CHECK TABLE finds a corrupt table', failingStep: 'verify.sh', message: 'CHECK TABLE reports restored.wp_posts', env: { FAKE_CORRUPT_TABLE: 'wp_posts' } },

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { WordPressChart, WordPressChartProps } from '../../charts/wordpress-chart';
 import { BackupDestination } from '../../src/backup/backup-destination';
 import { dailyScheduleFor } from '../../src/backup/schedule';
-import { SCRIPTS } from '../../src/backup/scripts';
+import { BACKUP_SCRIPTS, RESTORE_SCRIPTS } from '../../src/backup/scripts';
 import { Credentials } from '../../src/credentials/credentials';
 import { WorkloadIdentity } from '../../src/eks/iam/irsa-and-pod-identity';
 import { all, find, Manifest } from '../helpers';
@@ -35,9 +35,9 @@ describe('the backup CronJob', () => {
     });
     expect(find(objects, 'PersistentVolumeClaim', 'blog-backups').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } });
     const pod = cron.spec.jobTemplate.spec.template.spec;
-    // Dump, archive and verify before the store step, which alone writes to the destination
-    expect(pod.initContainers.map((c: any) => c.name)).toEqual(['dump', 'archive', 'verify']);
-    expect(pod.containers.map((c: any) => c.name)).toEqual(['store']);
+    // Dump and verify before the store step, which alone writes to the destination
+    expect(pod.initContainers.map((c: any) => [c.name, c.command])).toEqual([['database', ['bash', '-c', 'bash /scripts/dump.sh && bash /scripts/verify.sh']]]);
+    expect(pod.containers.map((c: any) => [c.name, c.command])).toEqual([['store', ['sh', '-c', 'sh /scripts/archive.sh && sh /scripts/store.sh']]]);
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'backups', mountPath: '/backups' });
     expect(pod.volumes).toContainEqual({ name: 'backups', persistentVolumeClaim: { claimName: 'blog-backups' } });
   });
@@ -61,9 +61,12 @@ describe('the backup CronJob', () => {
     const objects = synthSite();
     const pod = find(objects, 'CronJob').spec.jobTemplate.spec.template.spec;
     const mysql = find(objects, 'StatefulSet').spec.template.spec.containers[0].image;
-    expect(pod.initContainers.filter((c: any) => c.image === mysql).map((c: any) => c.name)).toEqual(['dump', 'verify']);
-    expect(pod.initContainers[0].command).toEqual(['bash', '/scripts/dump.sh']);
-    expect(find(objects, 'ConfigMap', 'blog-backup-scripts').data).toEqual(SCRIPTS);
+    expect(pod.initContainers.map((c: any) => c.image)).toEqual([mysql]);
+    const { ['site.env']: siteEnv, ...scripts } = find(objects, 'ConfigMap', 'blog-backup-scripts').data;
+    expect(scripts).toEqual(BACKUP_SCRIPTS);
+    expect(siteEnv).toContain("SITE='blog'\nNAMESPACE='blog'\nDB_HOST='blog-mysql'\nDB_PORT='3306'\nDESTINATION='claim'\nBACKUP_DIR='/backups'\n");
+    // No setting travels as container env
+    expect(pod.initContainers[0].env).toBeUndefined();
   });
 
   test.each([
@@ -90,12 +93,8 @@ describe('the backup CronJob', () => {
     expect(find(objects, 'ServiceAccount', 'blog-backup').metadata.annotations).toMatchObject({ 'eks.amazonaws.com/role-arn': ROLE });
     expect(find(objects, 'ServiceAccount', 'blog').metadata.annotations).toBeUndefined();
     expect(all(objects, 'PersistentVolumeClaim').map((c) => c.metadata.name)).toEqual(['blog-content']);
-    const store = find(objects, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0];
-    expect(store.env).toEqual(expect.arrayContaining([
-      { name: 'DESTINATION', value: 's3' },
-      { name: 'S3_BASE', value: 'https://acme-backups.s3.eu-west-1.amazonaws.com' },
-      { name: 'S3_PREFIX', value: 'wordpress-backups/' },
-    ]));
+    expect(find(objects, 'ConfigMap', 'blog-backup-scripts').data['site.env'])
+      .toContain("DESTINATION='s3'\nS3_BASE='https://acme-backups.s3.eu-west-1.amazonaws.com'\nS3_REGION='eu-west-1'\nS3_PREFIX='wordpress-backups/'\n");
     const egress = policies(objects)['blog-backup-to-destination'];
     expect(egress.egress[0].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
     expect(egress.egress[0].to[0].ipBlock).toMatchObject({ cidr: '0.0.0.0/0', except: expect.arrayContaining(['10.0.0.0/8', '169.254.0.0/16']) });
@@ -118,7 +117,8 @@ describe('the backup CronJob', () => {
     expect(cron.metadata.annotations).toEqual({ 'cdk8s-wordpress-eks/external-refs': 'Secret/minio-keys' });
     const pod = cron.spec.jobTemplate.spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 's3-credentials', secret: { secretName: 'minio-keys', defaultMode: 0o440 } });
-    expect(pod.containers[0].env).toEqual(expect.arrayContaining([{ name: 'S3_BASE', value: 'http://minio.storage.svc:9000/backups' }, { name: 'S3_KEYS_DIR', value: '/etc/backup/s3' }]));
+    expect(find(objects, 'ConfigMap', 'blog-backup-scripts').data['site.env']).toContain("S3_BASE='http://minio.storage.svc:9000/backups'\nS3_REGION='us-east-1'\nS3_PREFIX='wordpress-backups/'\nS3_KEYS_DIR='/etc/backup/s3'\n");
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 's3-credentials', mountPath: '/etc/backup/s3', readOnly: true });
     expect(JSON.stringify(pod)).not.toMatch(/secretKeyRef/);
     expect(policies(objects)['blog-backup-to-destination'].egress).toEqual([{ ports: [{ protocol: 'TCP', port: 9000 }], to: [{ ipBlock: { cidr: '10.96.0.0/12' } }] }]);
   });
@@ -126,9 +126,8 @@ describe('the backup CronJob', () => {
   test('schedule, time zone and retention are the user\'s to choose', () => {
     const cron = find(synthSite({ backup: { schedule: '30 2 * * 1-5', timeZone: 'Europe/Berlin', retention: { keepLast: 5, keepDaily: 14, keepWeekly: 8 } } }), 'CronJob');
     expect(cron.spec).toMatchObject({ schedule: '30 2 * * 1-5', timeZone: 'Europe/Berlin' });
-    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([
-      { name: 'KEEP_LAST', value: '5' }, { name: 'KEEP_DAILY', value: '14' }, { name: 'KEEP_WEEKLY', value: '8' },
-    ]));
+    expect(find(synthSite({ backup: { retention: { keepLast: 5, keepDaily: 14, keepWeekly: 8 } } }), 'ConfigMap', 'blog-backup-scripts').data['site.env'])
+      .toContain("KEEP_LAST='5'\nKEEP_DAILY='14'\nKEEP_WEEKLY='8'\n");
   });
 
   test('backup: false leaves no backup object', () => {
@@ -181,7 +180,9 @@ describe('the restore Job', () => {
     expect([...pod.initContainers, ...pod.containers].map((c: any) => c.name)).toEqual(['fetch', 'database', 'content']);
     expect(pod.containers[0].securityContext).toMatchObject({ runAsUser: 33 });
     expect(pod.volumes).toContainEqual({ name: 'content', persistentVolumeClaim: { claimName: 'blog-content', readOnly: false } });
-    expect(pod.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'RESTORE_BACKUP', value: '20261201T031700Z' }, { name: 'SOURCE_SITE', value: 'blog' }]));
+    expect(pod.initContainers[0].env).toEqual([{ name: 'SOURCE_SITE', value: 'blog' }, { name: 'RESTORE_BACKUP', value: '20261201T031700Z' }]);
+    const { ['site.env']: _env, ...scripts } = find(objects, 'ConfigMap', 'blog-restore-scripts').data;
+    expect(scripts).toEqual(RESTORE_SCRIPTS);
     // The same inputs give the same name; other inputs another
     expect(restoreJob(synthSite({ restore: { backup: '20261201T031700Z' } })).metadata.name).toBe(job.metadata.name);
     expect(restoreJob(synthSite({ restore: { backup: '20261201T031700Z', overwrite: true } })).metadata.name).not.toBe(job.metadata.name);
