@@ -37,7 +37,7 @@ export interface BackupOptions {
   readonly retention?: BackupRetention;
   /** Resources of each step's container. @default - requests 100m/256Mi, limits 1/1Gi */
   readonly resources?: ComputeResources;
-  /** Size limit of the work and scratch emptyDirs: at least the dump and wp-content, compressed, plus the restored database. @default '10Gi' */
+  /** Size limit of the work emptyDir: at least the dump and wp-content, compressed, plus the scratch database. @default '10Gi' */
   readonly scratchSize?: string;
   /** Longest a backup may run, verification included. @default 10800 */
   readonly activeDeadlineSeconds?: number;

@@ -81,7 +81,7 @@ export interface BackupConfig {
   readonly retention?: BackupRetention;
   /** Resources of each step's container. @default - requests 100m/256Mi, limits 1/1Gi */
   readonly resources?: ComputeResources;
-  /** Size limit of the work and scratch emptyDirs. @default '10Gi' */
+  /** Size limit of the work emptyDir (files and the scratch database). @default '10Gi' */
   readonly scratchSize?: string;
   /** Longest a backup may run. @default 10800 */
   readonly activeDeadlineSeconds?: number;
