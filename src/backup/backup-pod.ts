@@ -39,8 +39,9 @@ export interface BackupPodContext {
   readonly backupClaim?: string;
   /** The destination. */
   readonly destination: ResolvedDestination;
-  /** Images: the MySQL image (dump, verify, load) and the curl image (archive, store, fetch, extract). */
+  /** The MySQL image (dump, verify, load). */
   readonly mysqlImage: string;
+  /** The curl image (archive, store, fetch, extract). */
   readonly toolsImage: string;
   /** Size limit of the work emptyDir (files and the scratch database). */
   readonly scratchSize: string;

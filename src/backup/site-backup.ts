@@ -57,8 +57,9 @@ export interface SiteBackupProps extends BackupOptions {
   readonly database: { readonly host: string; readonly port: number; readonly podSelector: Record<string, string> };
   /** The database Secret. */
   readonly databaseSecret: string;
-  /** The WordPress content claim and its access mode. */
+  /** The WordPress content claim. */
   readonly contentClaim: string;
+  /** Its access mode: ReadWriteOnce puts the backup pod on the WordPress pod's node. */
   readonly contentAccessMode: string;
   /** Labels of the WordPress pods, for the pod affinity on ReadWriteOnce content. */
   readonly wordpressPodSelector: Record<string, string>;
@@ -66,8 +67,9 @@ export interface SiteBackupProps extends BackupOptions {
   readonly mysqlImage: string;
   /** The tools image, rewritten for a registry. */
   readonly resolvedToolsImage: string;
-  /** The WordPress image and table prefix, recorded in each manifest. */
+  /** The WordPress image, recorded in each manifest. */
   readonly wordpressImage: string;
+  /** The WordPress table prefix, to read `db_version` for the manifest. */
   readonly tablePrefix: string;
   /** Annotations of the workloads that mount the database Secret (external references). */
   readonly workloadAnnotations: Record<string, string>;

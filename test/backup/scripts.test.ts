@@ -155,7 +155,15 @@ describe('backup to an S3-compatible endpoint', () => {
 
 describe('a failure anywhere fails the Job, and nothing is reported good', () => {
   const dbFile = (box: Sandbox) => join(box.dirs.work, 'database.sql.gz');
-  test.each([
+  interface FailureCase {
+    readonly case: string;
+    readonly failingStep: string;
+    readonly message: string;
+    readonly env?: Record<string, string>;
+    readonly prepare?: (box: Sandbox) => void;
+    readonly between?: (step: string, box: Sandbox) => void;
+  }
+  test.each<FailureCase>([
     {
       case: 'the dump fails midway', failingStep: 'dump.sh', message: 'mysqldump or gzip failed',
       env: { FAKE_DUMP_FAIL: 'midway' },
