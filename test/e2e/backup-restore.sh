@@ -84,15 +84,16 @@ log "stopping WordPress and restoring the latest backup"
 kill "$forward_pid" 2>/dev/null || true
 k -n "$NS" scale "deployment/$RELEASE" --replicas=0 >/dev/null
 k -n "$NS" wait --for=delete pod -l app.kubernetes.io/component=web --timeout=5m >/dev/null 2>&1 || true
-# The restore Job exactly as the chart synthesizes it for `restore: { backup: latest, overwrite: true }`.
+# The restore Job and its scripts exactly as the chart synthesizes them for `restore: { backup: latest, overwrite: true }`
+# (only those: applying the whole chart would scale WordPress back up).
 ( cd "$ROOT" && node -e '
   const { Testing } = require("cdk8s");
   const { buildDefaultApp } = require("./lib/src/app");
   const chart = buildDefaultApp(Testing.app(), { restore: { backup: "latest", overwrite: true } }).charts[0];
-  const job = Testing.synth(chart).find((o) => o.kind === "Job" && o.metadata.name.includes("-restore-"));
-  console.log(JSON.stringify(job));' ) > "$WORK/restore.json"
+  const items = Testing.synth(chart).filter((o) => o.metadata.name.startsWith("wordpress-restore-"));
+  console.log(JSON.stringify({ apiVersion: "v1", kind: "List", items }));' ) > "$WORK/restore.json"
 k apply -f "$WORK/restore.json" >/dev/null
-restore_job="$(node -e 'console.log(require(process.argv[1]).metadata.name)' "$WORK/restore.json")"
+restore_job="$(node -e 'console.log(require(process.argv[1]).items.find((o) => o.kind === "Job").metadata.name)' "$WORK/restore.json")"
 k -n "$NS" wait --for=condition=complete "job/$restore_job" --timeout=15m || { k -n "$NS" logs "job/$restore_job" --all-containers || true; die "the restore Job did not complete"; }
 k -n "$NS" logs "job/$restore_job" -c content | tail -n 1
 
