@@ -103,6 +103,8 @@ export interface S3Request {
   readonly url: string;
   readonly authorization?: string;
   readonly checksum?: string;
+  readonly sessionToken?: string;
+  readonly body?: string;
 }
 
 /** A loopback S3-compatible endpoint: path-style PUT, GET, DELETE and ListObjectsV2, with injectable failures. */
@@ -128,14 +130,21 @@ export class FakeS3 {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url!, 'http://fake');
+      const body = Buffer.concat(chunks);
       this.requests.push({
         method: req.method!, url: req.url!, authorization: req.headers.authorization, checksum: req.headers['x-amz-checksum-sha256'] as string | undefined,
+        sessionToken: req.headers['x-amz-security-token'] as string | undefined, body: url.pathname === '/sts' ? body.toString() : undefined,
       });
+      // STS AssumeRoleWithWebIdentity, as IRSA uses it: unsigned, the token in the form.
+      if (url.pathname === '/sts') {
+        return this.answer(res, 200, '<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>'
+          + '<AccessKeyId>AKIDFAKE</AccessKeyId><SecretAccessKey>stsSecret</SecretAccessKey><SessionToken>FwoGZXIvYXdzEFAKE/token+=</SessionToken>'
+          + '</Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>');
+      }
       if (!/^AWS4-HMAC-SHA256 Credential=AKIDFAKE\//.test(req.headers.authorization ?? '')) return this.answer(res, 403, '<Error><Code>AccessDenied</Code></Error>');
       const [, bucket, ...rest] = url.pathname.split('/');
       if (bucket !== 'backups') return this.answer(res, 404, '<Error><Code>NoSuchBucket</Code></Error>');
       const key = decodeURIComponent(rest.join('/'));
-      const body = Buffer.concat(chunks);
       if (req.method === 'PUT') {
         if (this.failPutOf && key.endsWith(this.failPutOf)) return this.answer(res, 500, '<Error><Code>InternalError</Code></Error>');
         const sum = createHash('sha256').update(body).digest('base64');

@@ -129,6 +129,30 @@ describe('backup to an S3-compatible endpoint', () => {
     expect(readFileSync(box.env.FAKE_LOG, 'utf8')).not.toContain('fakeSecretKey');
   });
 
+  test('with IRSA, trades the projected token at STS and signs with the temporary credentials and their session token', async () => {
+    // Given no keys Secret, but the variables and token file the EKS pod identity webhook injects
+    const box = newBox();
+    const token = join(box.root, 'token');
+    writeFileSync(token, 'eyJhbGciOiJSUzI1NiJ9.projected.token');
+    const { S3_KEYS_DIR: _keys, ...env } = s3Env(box, endpoint);
+    const irsa = { ...env, AWS_WEB_IDENTITY_TOKEN_FILE: token, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/backup', STS_ENDPOINT: `${endpoint}/sts` };
+    // When the backup runs
+    const runs = await runBackup(box, irsa);
+    // Then STS got the token in the form, and every upload carries the session token
+    expect(runs['store.sh'].code).toBe(0);
+    const sts = s3.requests.find((r) => r.url === '/sts')!;
+    expect(new URLSearchParams(sts.body)).toEqual(new URLSearchParams({
+      Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: 'arn:aws:iam::123456789012:role/backup',
+      RoleSessionName: 'backup-blog', WebIdentityToken: 'eyJhbGciOiJSUzI1NiJ9.projected.token',
+    }));
+    const puts = s3.requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => r.sessionToken)).toEqual(['FwoGZXIvYXdzEFAKE/token+=', 'FwoGZXIvYXdzEFAKE/token+=', 'FwoGZXIvYXdzEFAKE/token+=']);
+    // And neither the token nor the secret reached an argv
+    const argv = readFileSync(box.env.FAKE_LOG, 'utf8');
+    expect(argv).not.toContain('stsSecret');
+    expect(argv).not.toContain('projected.token');
+  });
+
   test('retention lists every page of the bucket and deletes an expired backup, manifest first', async () => {
     const box = newBox({ KEEP_LAST: '1', KEEP_DAILY: '0', KEEP_WEEKLY: '0' });
     for (const name of ['20261101T031700Z', '20261102T031700Z']) {
