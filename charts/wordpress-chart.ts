@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../src/common/k8s';
-import { checkDnsLabel, checkNamespace } from '../src/common/checks';
+import { checkDnsLabel, checkImage, checkNamespace } from '../src/common/checks';
 import { markClusterScoped } from '../src/common/cluster-scoped';
 import { markPrunable, StandardLabels } from '../src/common/labels';
 import { ResourceBudget } from '../src/common/resource-budget';
@@ -16,8 +16,10 @@ import { InvalidPropError } from '../src/common/errors';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
-import { MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { CURL, MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
+import { BackupOptions, SiteBackup } from '../src/backup/site-backup';
+import { RestoreOptions, SiteRestore } from '../src/backup/site-restore';
 
 /** Props of {@link WordPressChart}. */
 export interface WordPressChartProps {
@@ -52,6 +54,10 @@ export interface WordPressChartProps {
   readonly platform?: Platform;
   /** A mirror or pull-through cache every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistry;
+  /** Scheduled, verified backups of the database and wp-content; `false` for none. @default - daily to a claim in the namespace */
+  readonly backup?: BackupOptions | false;
+  /** A one-off restore of a backup into this site (needs `backup`). @default - none */
+  readonly restore?: RestoreOptions;
 }
 
 /** Pod Security Standards level every pod of this chart satisfies. */
@@ -72,6 +78,8 @@ export class WordPressChart extends Chart {
   public readonly resourceBudgets: ResourceBudget[];
   /** The Ingress, unless `ingress: false`. */
   public readonly ingress?: WordPressIngress;
+  /** The scheduled backups, unless `backup: false`. */
+  public readonly backup?: SiteBackup;
 
   constructor(scope: Construct, id: string, chartProps: WordPressChartProps = {}) {
     const platform = chartProps.platform ?? Platform.generic();
@@ -125,8 +133,42 @@ export class WordPressChart extends Chart {
     });
     platform.extend(this, { release, labels, mysqlPodSelector: this.mysql.podSelector });
 
+    if (props.backup !== false) {
+      const backup = props.backup ?? {};
+      // Checked before a registry rewrites it, so that the message shows the value the user wrote.
+      const toolsImage = checkImage('backup.toolsImage', backup.toolsImage ?? CURL.image);
+      this.backup = new SiteBackup(this, 'backup', {
+        ...backup,
+        release,
+        namespace,
+        labels,
+        database: this.mysql,
+        databaseSecret: credentials.secretNames.database,
+        contentClaim: this.wordpress.contentClaim.name,
+        contentAccessMode: props.wordpress?.storage?.accessMode ?? 'ReadWriteOnce',
+        wordpressPodSelector: this.wordpress.podSelector,
+        mysqlImage: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image),
+        resolvedToolsImage: resolveImage(props.imageRegistry, toolsImage, CURL.image),
+        wordpressImage: props.wordpress?.image ?? WORDPRESS.image,
+        tablePrefix: props.wordpress?.tablePrefix ?? 'wp_',
+        workloadAnnotations: credentials.workloadAnnotations,
+      });
+      if (props.restore) {
+        new SiteRestore(this, 'restore', {
+          ...props.restore,
+          release,
+          labels: labels.withComponent('backup'),
+          podContext: this.backup.podContext,
+          serviceAccountName: this.backup.serviceAccountName,
+          annotations: this.backup.annotations,
+        });
+      }
+    } else if (props.restore) {
+      throw new InvalidPropError('restore', props.restore, 'nothing when backup is false: a restore reads from the backup destination');
+    }
     this.resourceBudgets = [
       this.mysql.budget, this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
+      ...(this.backup ? [this.backup.budget] : []),
     ];
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
 

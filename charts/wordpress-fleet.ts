@@ -13,6 +13,7 @@ import { AlbGroupMember, checkAlbGroupsConsistent } from '../src/eks/load-balanc
 import { Platform } from '../src/eks/platform';
 import { checkIdFree } from '../src/synth/object-clashes';
 import { WordPressAutoscaling } from '../src/wordpress/wordpress';
+import { BackupOptions } from '../src/backup/site-backup';
 
 /** Size presets of a fleet site. */
 export type SiteSize = 'small' | 'medium' | 'large';
@@ -45,6 +46,8 @@ export interface FleetSite {
    * group-wide. @default - the shared ALB's certificates
    */
   readonly certificateArn?: string;
+  /** This site's backups, replacing the fleet's `backup`; `false` for none. @default - the fleet's `backup` */
+  readonly backup?: BackupOptions | false;
 }
 
 /** One ALB for the whole fleet, through an IngressGroup. */
@@ -78,6 +81,8 @@ export interface WordPressFleetProps {
   readonly allowInternetEgress?: boolean;
   /** Ports and excluded ranges of every site's internet egress. @default - see WordPressChartProps.internetEgress */
   readonly internetEgress?: InternetEgressOptions;
+  /** Backups of every site (each at its own minute of the day); `false` for none. @default - daily, to a claim in each site's namespace */
+  readonly backup?: BackupOptions | false;
 }
 
 interface SizePreset {
@@ -149,6 +154,7 @@ export class WordPressFleet {
         imageRegistry: props.imageRegistry,
         allowInternetEgress: props.allowInternetEgress,
         internetEgress: props.internetEgress,
+        backup: site.backup !== undefined ? site.backup : props.backup,
         ingress: { ...ingress, hosts: site.hosts },
         mysql: {
           resources: size.mysql,

@@ -57,23 +57,24 @@ describe('WordPressFleet', () => {
   test('each quota leaves room for the site\'s own pods at their peak', () => {
     const objects = synthFleet();
     const quota = objects.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'florist')!;
-    // florist: MySQL 1 pod + WordPress up to 6 (HPA max 3 x 2) + 1 surge + the credentials and update-db Jobs = 10 pods, 20% headroom
-    expect(quota.spec.hard.pods).toBe(Math.ceil(10 * 1.2));
-    expect(quota.spec.hard['persistentvolumeclaims']).toBe(2);
+    // florist: MySQL 1 pod + WordPress up to 6 (HPA max 3 x 2) + 1 surge + the credentials and update-db Jobs + the backup = 11 pods, 20% headroom
+    expect(quota.spec.hard.pods).toBe(Math.ceil(11 * 1.2));
+    // the database, the content and the backups
+    expect(quota.spec.hard['persistentvolumeclaims']).toBe(3);
     expect(quota.spec.hard['services.loadbalancers']).toBe(0);
-    // large: MySQL requests 500m, WordPress 250m x 7, credentials Job 10m, update-db Job 50m
-    expect(quota.spec.hard['requests.cpu']).toBe(`${Math.ceil((0.5 + 0.25 * 7 + 0.01 + 0.05) * 1.2 * 1000)}m`);
+    // large: MySQL requests 500m, WordPress 250m x 7, credentials Job 10m, update-db Job 50m, backup 100m
+    expect(quota.spec.hard['requests.cpu']).toBe(`${Math.ceil((0.5 + 0.25 * 7 + 0.01 + 0.05 + 0.1) * 1.2 * 1000)}m`);
   });
 
   test('quotaHeadroomPercent scales every quota over what the site can hold', () => {
     // Given no headroom, then 50%
     const quota = (percent: number) => synthFleet({ quotaHeadroomPercent: percent })
       .find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'grocer')!.spec.hard;
-    // Then grocer (small: MySQL 1 pod + WordPress 1 pod + the credentials and update-db Jobs = 4 pods; 100m + 50m + 10m + 50m CPU) scales by it
-    expect(quota(0).pods).toBe(4);
-    expect(quota(50).pods).toBe(Math.ceil(4 * 1.5));
-    expect(quota(0)['requests.cpu']).toBe('210m');
-    expect(quota(50)['requests.cpu']).toBe('315m');
+    // Then grocer (small: MySQL 1 pod + WordPress 1 pod + the credentials and update-db Jobs + the backup = 5 pods; 100m + 50m + 10m + 50m + 100m CPU) scales by it
+    expect(quota(0).pods).toBe(5);
+    expect(quota(50).pods).toBe(Math.ceil(5 * 1.5));
+    expect(quota(0)['requests.cpu']).toBe('310m');
+    expect(quota(50)['requests.cpu']).toBe('465m');
   });
 
   test('a site can run a fixed number of replicas: no autoscaler, and a quota for exactly those pods', () => {
@@ -103,7 +104,7 @@ describe('WordPressFleet', () => {
       sites: [{ name: 'shop', hosts: ['shop.example.com'], replicas: 2 }],
     });
     // Then the content claim is ReadWriteMany on EFS and the database on gp3
-    expect(find(objects, 'PersistentVolumeClaim').spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'efs-wordpress' });
+    expect(find(objects, 'PersistentVolumeClaim', 'shop-content').spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'efs-wordpress' });
     expect(find(objects, 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('gp3-encrypted');
   });
 
@@ -112,7 +113,7 @@ describe('WordPressFleet', () => {
       platform: Platform.eks({ contentStorageClassName: 'efs-wordpress', databaseStorageClassName: 'gp3-encrypted', alb: false }),
       sites: [{ name: 'shop', hosts: ['shop.example.com'], replicas: 2, contentStorageClassName: 'nfs', databaseStorageClassName: 'io2' }],
     });
-    expect(find(objects, 'PersistentVolumeClaim').spec.storageClassName).toBe('nfs');
+    expect(find(objects, 'PersistentVolumeClaim', 'shop-content').spec.storageClassName).toBe('nfs');
     expect(find(objects, 'StatefulSet').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('io2');
   });
 

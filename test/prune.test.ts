@@ -119,9 +119,9 @@ describeWithKubectl('the documented apply command against a fake API server', ()
     const dir = synth('v1', site({ namespace: 'blog' }));
     await applyScript(dir);
     simulateControllers(dir);
-    // then: the Namespace, both claims and both credential Secrets exist
+    // then: the Namespace, the three claims (database, content, backups) and both credential Secrets exist
     expect(fake.get('Namespace', undefined, 'blog')).toBeDefined();
-    expect(fake.objects('PersistentVolumeClaim').map((o) => o.metadata.name).sort()).toEqual(['data-wordpress-mysql-0', 'wordpress-content']);
+    expect(fake.objects('PersistentVolumeClaim').map((o) => o.metadata.name).sort()).toEqual(['data-wordpress-mysql-0', 'wordpress-backups', 'wordpress-content']);
     expect(fake.objects('Secret')).toHaveLength(2);
   });
 
@@ -133,9 +133,9 @@ describeWithKubectl('the documented apply command against a fake API server', ()
     fake.clearRecords();
     // when: v2 in another namespace is applied with `kubectl apply --prune -l app.kubernetes.io/part-of=wordpress -f dist/`
     await run(KUBECTL!, ['apply', '--prune', '-l', 'app.kubernetes.io/part-of=wordpress', '-f', join(synth('v2', site({ namespace: 'blog2' })), 'dist/')]);
-    // then: the old Namespace is pruned, and with it both claims and both Secrets
+    // then: the old Namespace is pruned, and with it every claim (the backups too) and both Secrets
     expect(names(fake.deletions, 'Namespace')).toEqual(['/blog']);
-    expect(names(fake.deletions, 'PersistentVolumeClaim')).toEqual(['blog/data-wordpress-mysql-0', 'blog/wordpress-content']);
+    expect(names(fake.deletions, 'PersistentVolumeClaim')).toEqual(['blog/data-wordpress-mysql-0', 'blog/wordpress-backups', 'blog/wordpress-content']);
     expect(names(fake.deletions, 'Secret')).toHaveLength(2);
   });
 

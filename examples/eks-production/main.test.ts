@@ -21,10 +21,18 @@ describe('examples/eks-production', () => {
     });
   });
 
-  test('IRSA for WordPress and the two agents, each on its own ServiceAccount', () => {
+  test('IRSA for WordPress, the backups and the two agents, each on its own ServiceAccount', () => {
     const annotated = objects.filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']);
     expect(annotated.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort())
-      .toEqual(['observability/cloudwatch-agent', 'observability/fluent-bit', `shop/${find('Deployment').spec.template.spec.serviceAccountName}`]);
+      .toEqual(['observability/cloudwatch-agent', 'observability/fluent-bit', `shop/${find('Deployment').spec.template.spec.serviceAccountName}`, 'shop/shop-backup']);
+  });
+
+  test('daily verified backups to S3 with their own IAM role, not a claim', () => {
+    const cron = find('CronJob', 'shop-backup');
+    expect(cron.spec.jobTemplate.spec.template.spec.serviceAccountName).toBe('shop-backup');
+    expect(find('ServiceAccount', 'shop-backup').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111122223333:role/shop-backup');
+    expect(find('ConfigMap', 'shop-backup-scripts').data['site.env']).toContain("S3_BASE='https://shop-backups-111122223333.s3.eu-west-1.amazonaws.com'");
+    expect(find('PersistentVolumeClaim', 'shop-backups')).toBeUndefined();
   });
 
   test('Fluent Bit ships to CloudWatch Logs and the CloudWatch agent runs on every node', () => {

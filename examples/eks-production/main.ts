@@ -1,9 +1,9 @@
 // WordPress on Amazon EKS for production: an internet-facing ALB with TLS and HTTP->HTTPS redirect,
 // IRSA for the WordPress pods, MySQL on encrypted gp3, three WordPress replicas on EFS across
-// zones, and every image pulled through an ECR pull-through cache.
+// zones, every image pulled through an ECR pull-through cache, and verified daily backups to S3.
 import { App, Chart } from 'cdk8s';
 import {
-  EfsStorageClass, Gp3StorageClass, ImageRegistry, LinearSynthApp, markPrunable, ObservabilityChart, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
+  BackupDestination, EfsStorageClass, Gp3StorageClass, ImageRegistry, LinearSynthApp, markPrunable, ObservabilityChart, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
 } from 'cdk8s-wordpress-eks';
 
 const ACCOUNT = '111122223333';
@@ -40,6 +40,16 @@ export function buildApp(app: App): App {
     ingress: { hosts: ['shop.example.com', 'www.shop.example.com'] },
     mysql: { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } }, storage: { size: '50Gi' } },
     wordpress: { replicas: 3, storage: { size: '20Gi' } },
+    // Off the cluster and its zones: S3, with an IAM role of the backup pods only (not WordPress's).
+    backup: {
+      destination: BackupDestination.s3({
+        bucket: 'shop-backups-111122223333',
+        region: REGION,
+        identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/shop-backup`),
+      }),
+      timeZone: 'Europe/Dublin',
+      retention: { keepLast: 7, keepDaily: 14, keepWeekly: 8 },
+    },
   });
   site.addDependency(storage);
 

@@ -7,6 +7,10 @@ import { InternetEgressOptions } from '../network/internet-egress';
 import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
 import { NlbServiceOptions } from '../eks/load-balancing/nlb-service';
 import { EcrPullThroughCacheOptions } from '../eks/images/image-registry';
+import { BackupRetention } from '../backup/site-backup';
+import { RestoreOptions } from '../backup/site-restore';
+import { ClaimDestinationOptions, S3CompatibleDestinationOptions } from '../backup/backup-destination';
+import { ComputeResources } from '../common/resources';
 
 /** Credentials, as data: either existing Secrets or options of the in-cluster generator. */
 export interface CredentialsConfig {
@@ -44,6 +48,45 @@ export interface ImageRegistryConfig {
   readonly prefix?: string;
 }
 
+/** Where backups go, as data: exactly one of `claim`, `s3`, `s3Compatible`. */
+export interface BackupDestinationConfig {
+  /** A claim in the site's namespace. @default - this, with 20Gi from the default StorageClass */
+  readonly claim?: ClaimDestinationOptions;
+  /** An S3 bucket on AWS with an IAM role for the backup pods only. @default - none */
+  readonly s3?: {
+    /** Bucket name. */
+    readonly bucket: string;
+    /** Region of the bucket. */
+    readonly region: string;
+    /** Key prefix. @default 'wordpress-backups/' */
+    readonly prefix?: string;
+    /** IAM role of the backup pods. */
+    readonly roleArn: string;
+    /** How the role is attached. @default 'irsa' */
+    readonly identityMode?: 'irsa' | 'pod-identity';
+  };
+  /** Any S3-compatible endpoint with keys from a Secret. @default - none */
+  readonly s3Compatible?: S3CompatibleDestinationOptions;
+}
+
+/** Backups, as data. */
+export interface BackupConfig {
+  /** Where backups go. @default - a claim in the namespace */
+  readonly destination?: BackupDestinationConfig;
+  /** Cron schedule. @default - daily, at a minute derived from the namespace and release name */
+  readonly schedule?: string;
+  /** IANA time zone of the schedule. @default 'Etc/UTC' */
+  readonly timeZone?: string;
+  /** Which backups to keep. @default - the last 3, one a day for 7 days, one a week for 4 weeks */
+  readonly retention?: BackupRetention;
+  /** Resources of each step's container. @default - requests 100m/256Mi, limits 1/1Gi */
+  readonly resources?: ComputeResources;
+  /** Size limit of the work emptyDir (files and the scratch database). @default '10Gi' */
+  readonly scratchSize?: string;
+  /** Longest a backup may run. @default 10800 */
+  readonly activeDeadlineSeconds?: number;
+}
+
 /**
  * The default app's configuration file (YAML or JSON): the WordPressChart props as plain data,
  * for users who do not write TypeScript. Its JSON Schema is generated from this type.
@@ -78,4 +121,8 @@ export interface AppConfig {
   readonly eks?: EksConfig;
   /** A mirror every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistryConfig;
+  /** Scheduled, verified backups, or `false` for none. @default - daily, to a claim in the namespace */
+  readonly backup?: BackupConfig | false;
+  /** A one-off restore of a backup into the site. @default - none */
+  readonly restore?: RestoreOptions;
 }

@@ -23,7 +23,7 @@ describe('Platform.eks', () => {
 
   test('several WordPress replicas go on the ReadWriteMany class', () => {
     const objects = synth({ platform: Platform.eks({ contentStorageClassName: 'efs-wordpress' }), wordpress: { replicas: 3 } });
-    expect(find(objects, 'PersistentVolumeClaim').spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'efs-wordpress' });
+    expect(find(objects, 'PersistentVolumeClaim', 'wordpress-content').spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'efs-wordpress' });
     expect(find(objects, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
   });
 
