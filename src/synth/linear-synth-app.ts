@@ -1,7 +1,8 @@
-import { mkdirSync } from 'fs';
+import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { stringifyManifests } from './manifest-yaml';
 import { guardAgainstObjectClashes } from './object-clashes';
 
 /**
@@ -35,7 +36,7 @@ export class LinearSynthApp extends App {
         .filter((node): node is ApiObject => node instanceof ApiObject && Chart.of(node) === chart)
         .map((object) => object.toJson());
       const file = `${prefix}${Names.toDnsLabel(chart)}${this.outputFileExtension}`;
-      Yaml.save(join(this.outdir, file), objects);
+      writeFileSync(join(this.outdir, file), stringifyManifests(objects), { encoding: 'utf8' });
       this.manifests.push({ file, objects });
     }
   }
