@@ -80,10 +80,10 @@ describe('WordPressFleet', () => {
   test('a site can run a fixed number of replicas: no autoscaler, and a quota for exactly those pods', () => {
     // Given a site with 3 replicas on EFS and autoscaling off
     const objects = synthFleet({ sites: [{ name: 'shop', hosts: ['shop.example.com'], replicas: 3, contentStorageClassName: 'efs', autoscaling: false }], quotaHeadroomPercent: 0 });
-    // Then the Deployment keeps 3 pods, no HPA exists, and the quota holds MySQL + 3 pods + 1 surge + the credentials and update-db Jobs
+    // Then the Deployment keeps 3 pods, no HPA exists, and the quota holds MySQL + 3 pods + 1 surge + the credentials and update-db Jobs + the backup
     expect(find(objects, 'Deployment').spec.replicas).toBe(3);
     expect(objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
-    expect(find(objects, 'ResourceQuota').spec.hard.pods).toBe(7);
+    expect(find(objects, 'ResourceQuota').spec.hard.pods).toBe(8);
   });
 
   test('each namespace has a LimitRange with small container defaults', () => {
