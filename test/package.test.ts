@@ -86,6 +86,9 @@ describe('the npm package', () => {
     expect(files).toContain('lib/charts/wordpress-chart.js');
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('dist/'))).toEqual([]);
+    // The vendored CRDs the engine validates custom resources against, and the compiled bindings of imports/
+    expect(files).toContain('crds/external-secrets.io_externalsecrets.yaml');
+    expect(files).toContain('lib/imports/externalsecret-external-secrets.io.d.ts');
     // the definitions of every supported minor, so users validate offline
     expect(files.filter((f) => f.startsWith('schemas/')).sort()).toEqual(SUPPORTED_MINORS.map((minor) => `schemas/k8s/v${minor}.0/_definitions.json.gz`));
   });

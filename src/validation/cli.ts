@@ -19,7 +19,11 @@ options:
   --cache-dir DIR       where downloaded definitions are kept (default: ~/.cache/cdk8s-wordpress-eks/k8s-schemas)
   --format text|json    report format (default: text)
   --strict              custom resources without a CRD are errors instead of skipped
-  --crd FILE            a CustomResourceDefinition whose schema validates its custom resources (repeatable)
+  --crd FILE            a CustomResourceDefinition whose schema validates its custom resources (repeatable);
+                        it replaces a bundled CRD of the same kind
+  --no-bundled-crds     do not validate this package's custom resources (ExternalSecret, SecretStore,
+                        SecurityGroupPolicy, SecretProviderClass, VolumeSnapshot(Class), ServiceMonitor,
+                        PodMonitor, PrometheusRule) against the CRDs it ships in crds/
   --external REF        an object managed elsewhere, Kind/namespace/name (repeatable)
   --rule ID=LEVEL       error, warning or off for one rule (repeatable)
   --no-validator-cache  compile the schemas in this process only (default: keep compiled validators in
@@ -43,6 +47,7 @@ function parse(argv: string[]): Parsed {
   let cacheDir: string | undefined;
   let strict = false;
   let validatorCache = true;
+  let bundledCrds = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -67,6 +72,7 @@ function parse(argv: string[]): Parsed {
       case '--strict': strict = true; break;
       case '--no-validator-cache': validatorCache = false; break;
       case '--crd': crdFiles.push(value()); break;
+      case '--no-bundled-crds': bundledCrds = false; break;
       case '--external': {
         const ref = value();
         if (!/^[A-Za-z]+\/[^/]+\/[^/]+$/.test(ref)) throw new UsageError(`--external: "${ref}" is not Kind/namespace/name`);
@@ -95,7 +101,7 @@ function parse(argv: string[]): Parsed {
     format,
     paths,
     options: {
-      kubernetesVersions: versions, schemaDir: dir, schemaUrlTemplate: schemaUrl, strict, crds, external, rules,
+      kubernetesVersions: versions, schemaDir: dir, schemaUrlTemplate: schemaUrl, strict, crds, bundledCrds, external, rules,
       validatorCacheDir: validatorCache ? defaultValidatorCacheDir() : undefined,
     } as ValidationOptions,
   };

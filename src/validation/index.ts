@@ -7,6 +7,7 @@ export type { Rule } from './rules';
 export { podSecurityViolations } from './pod-security';
 export type { PodSecurityLevel, PodSecurityViolation } from './pod-security';
 export { bundledSchemaDir, defaultValidatorCacheDir } from './schema';
+export { bundledCrdDir } from './crd-schemas';
 export type { Finding, ManifestSource, ObjectRef, Severity, SkippedObject, ValidationOptions, ValidationReport } from './types';
 export { WordPressEksValidation } from './plugin';
 export type { ValidationPluginProperties } from './plugin';

@@ -16,6 +16,8 @@ export interface ValidationPluginProperties {
   readonly external?: string[];
   /** Unknown kinds are errors. @default false */
   readonly strict?: boolean;
+  /** Validate this package's custom resources against the CRDs it ships in crds/. @default true */
+  readonly bundledCrds?: boolean;
   /** Keep compiled validators between synths. @default true (in ~/.cache/cdk8s-wordpress-eks/validators) */
   readonly validatorCache?: boolean;
 }

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'path';
 import { gunzipSync } from 'zlib';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
+import { CrdSchemas } from './crd-schemas';
 import { FindingSink, pathFromPointer } from './findings';
 import { LocatedObject } from './located-object';
 import { SkippedObject } from './types';
@@ -199,33 +200,22 @@ export function withoutNulls(value: unknown): unknown {
   return value;
 }
 
-/** Custom resource schemas from CRDs: `group/version/Kind` -> compiled validator. */
-export function crdValidators(crds: any[]): Map<string, ValidateFunction> {
-  const validators = new Map<string, ValidateFunction>();
-  if (crds.length === 0) return validators;
-  const AjvClass = require('ajv').default as typeof Ajv;
-  const ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: false });
-  for (const crd of crds) {
-    for (const version of crd?.spec?.versions ?? []) {
-      const schema = version.schema?.openAPIV3Schema;
-      if (!schema) continue;
-      // apiVersion, kind and metadata are implied for every custom resource.
-      const full = { ...schema, properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...schema.properties } };
-      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(full));
-    }
-  }
-  return validators;
-}
-
-/** Checks every object against each version's definitions; custom resources against their CRDs. */
-export function checkSchemas(objects: LocatedObject[], versions: string[], source: SchemaSource, crds: Map<string, ValidateFunction>,
+/**
+ * Checks every object against each version's definitions; custom resources against their CRDs
+ * (a CRD's schema is the same on every Kubernetes version).
+ */
+export function checkSchemas(objects: LocatedObject[], versions: string[], source: SchemaSource, crds: CrdSchemas,
   strict: boolean, sink: FindingSink, skipped: SkippedObject[]): void {
   const compiledVersions = versions.map((version) => ({ version, validators: load(source, version) }));
   for (const { object, file } of objects) {
     const gvk = `${object.apiVersion}/${object.kind}`;
-    const crd = crds.get(gvk);
+    const crd = isBuiltInGroup(gvk) ? undefined : crds.lookup(object.apiVersion, object.kind);
+    if (crd && 'validate' in crd) {
+      report(crd.validate, object, file, undefined, sink);
+      continue;
+    }
     if (crd) {
-      report(crd, object, file, undefined, sink);
+      sink.add('schema.unserved-api', object, 'apiVersion', `${object.apiVersion} ${object.kind} is not served by its CRD (served: ${crd.unserved.join(', ') || 'none'})`, file);
       continue;
     }
     const served = compiledVersions.some(({ validators }) => validators.byGroupVersionKind.has(gvk));

@@ -67,8 +67,15 @@ export interface ValidationOptions {
   readonly validatorCacheDir?: string;
   /** Unknown kinds (custom resources without a CRD) are errors instead of skipped. @default false */
   readonly strict?: boolean;
-  /** CustomResourceDefinitions whose schemas validate custom resources (those in the input count too). @default - none */
+  /** CustomResourceDefinitions whose schemas validate custom resources (those in the input count too); each replaces a bundled CRD of the same kind. @default - none */
   readonly crds?: unknown[];
+  /**
+   * Validate the custom resources this package emits (ExternalSecret, SecretStore, SecurityGroupPolicy,
+   * SecretProviderClass, VolumeSnapshot, VolumeSnapshotClass, ServiceMonitor, PodMonitor, PrometheusRule)
+   * strictly against the CRDs shipped in its `crds/` folder, at the pinned upstream versions it lists.
+   * @default true
+   */
+  readonly bundledCrds?: boolean;
   /** References to objects managed elsewhere: `Kind/namespace/name`. @default - none */
   readonly external?: string[];
   /** Severity per rule id, or `off`. @default - each rule's default */

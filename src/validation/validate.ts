@@ -1,7 +1,8 @@
 import { FindingSink } from './findings';
 import { LocatedObject } from './located-object';
 import { checkPolicy } from './policy';
-import { availableVersions, bundledSchemaDir, checkSchemas, crdValidators, SchemaSource } from './schema';
+import { bundledCrdDir, CrdSchemas } from './crd-schemas';
+import { availableVersions, bundledSchemaDir, checkSchemas, SchemaSource } from './schema';
 import { checkSemantics } from './semantics';
 import { ManifestSource, SkippedObject, ValidationOptions, ValidationReport } from './types';
 
@@ -27,7 +28,8 @@ export function validateManifests(input: ManifestSource[], options: ValidationOp
   if (versions.length === 0) throw new Error(`No Kubernetes definitions found in ${dir}`);
   const crds = [...(options.crds ?? []), ...valid.filter(({ object }) => object.kind === 'CustomResourceDefinition').map(({ object }) => object)];
   const skipped: SkippedObject[] = [];
-  checkSchemas(valid, versions, source, crdValidators(crds), options.strict ?? false, sink, skipped);
+  const crdSchemas = new CrdSchemas(crds, options.bundledCrds === false ? undefined : bundledCrdDir());
+  checkSchemas(valid, versions, source, crdSchemas, options.strict ?? false, sink, skipped);
   checkSemantics(valid, options.external ?? [], sink);
   checkPolicy(valid, sink);
 

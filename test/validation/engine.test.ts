@@ -40,9 +40,11 @@ describe('clean input', () => {
   test('third-party shapes pass: multi-document files, nulls, Lists, JSON, custom resources', () => {
     const report = validateManifests(loadManifestFiles([join(FIXTURES, 'clean')]), OPTIONS);
     expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    // The List's item, the CRD, the Widget it validates, the ServiceMonitor and the JSON file all count.
-    expect(report.objectCount).toBe(9);
-    expect(report.skipped).toEqual([expect.objectContaining({ kind: 'ServiceMonitor', reason: 'custom resource without a CRD schema' })]);
+    // The List's item, the CRD, the Widget it validates, the custom resources and the JSON file all count.
+    expect(report.objectCount).toBe(13);
+    // Only the Certificate has no CRD: the ServiceMonitor, SecretStore, ExternalSecret and
+    // SecurityGroupPolicy are checked against the CRDs the package ships.
+    expect(report.skipped).toEqual([expect.objectContaining({ kind: 'Certificate', reason: 'custom resource without a CRD schema' })]);
   });
 
   test('the committed dist/ is clean for Kubernetes 1.28 and 1.36, with no warning either', () => {
@@ -69,6 +71,19 @@ describe('options', () => {
   test('a reference can be declared external', () => {
     const missing = join(FIXTURES, 'broken/semantic-missing-reference.yaml');
     expect(validateManifests(loadManifestFiles([missing]), { ...OPTIONS, external: ['Secret/default/missing'] }).findings).toEqual([]);
+  });
+
+  test('the bundled CRDs can be turned off, and a CRD given explicitly replaces its bundled one', () => {
+    // Given an ExternalSecret with a misspelt field, which the bundled CRD rejects
+    const file = join(FIXTURES, 'broken/schema-unknown-field-custom-resource.yaml');
+    // When the bundled CRDs are off, Then it is skipped as a custom resource without a CRD
+    const off = validateManifests(loadManifestFiles([file]), { ...OPTIONS, bundledCrds: false });
+    expect({ errors: off.errorCount, skipped: off.skipped.map((s) => s.kind) }).toEqual({ errors: 0, skipped: ['ExternalSecret'] });
+    // When a CRD of the same kind that keeps unknown fields is given, Then it is the one used
+    const lenient = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'externalsecrets.external-secrets.io' },
+      spec: { group: 'external-secrets.io', names: { kind: 'ExternalSecret', plural: 'externalsecrets' }, scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } };
+    expect(validateManifests(loadManifestFiles([file]), { ...OPTIONS, crds: [lenient] }).findings).toEqual([]);
   });
 
   test('unserved APIs are reported per version', () => {
