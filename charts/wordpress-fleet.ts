@@ -6,6 +6,7 @@ import { checkIngressHosts, IngressOptions } from '../src/exposure/wordpress-ing
 import { InternetEgressOptions } from '../src/network/internet-egress';
 import { NamespaceQuota } from '../src/tenancy/namespace-quota';
 import { WordPressChart } from './wordpress-chart';
+import { ExternalDatabaseOptions, SecretsManagerCredentials } from '../src/database/external-database';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { AlbIngressOptions, albIngress } from '../src/eks/load-balancing/alb-ingress';
 import { AlbGroupMember, checkAlbGroupsConsistent } from '../src/eks/load-balancing/alb-ingress-group';
@@ -44,6 +45,21 @@ export interface FleetSite {
    * group-wide. @default - the shared ALB's certificates
    */
   readonly certificateArn?: string;
+  /** This site's own database outside the cluster (RDS, Aurora). @default - the fleet's `sharedDatabase`, else MySQL in the cluster */
+  readonly externalDatabase?: ExternalDatabaseOptions;
+}
+
+/**
+ * One database server (an Aurora cluster) for every site of the fleet, each with its own database
+ * and user: the database is named after the site (`-` becomes `_`) and its credentials are the
+ * Secrets Manager secret `<secretIdPrefix><site name>` (JSON `username`, `password`).
+ */
+export interface SharedDatabaseOptions extends Omit<ExternalDatabaseOptions, 'databaseName' | 'secretsManager'> {
+  /** Where each site's secret is: `secretIdPrefix` + the site's name. */
+  readonly secretsManager: Omit<SecretsManagerCredentials, 'secretId'> & {
+    /** Prefix of each site's secret name, e.g. `wordpress/` for `wordpress/shop`. */
+    readonly secretIdPrefix: string;
+  };
 }
 
 /** One ALB for the whole fleet, through an IngressGroup. */
@@ -77,6 +93,8 @@ export interface WordPressFleetProps {
   readonly allowInternetEgress?: boolean;
   /** Ports and excluded ranges of every site's internet egress. @default - see WordPressChartProps.internetEgress */
   readonly internetEgress?: InternetEgressOptions;
+  /** One database server outside the cluster for all sites, a database and user each. @default - each site's `externalDatabase`, else MySQL in the cluster */
+  readonly sharedDatabase?: SharedDatabaseOptions;
 }
 
 interface SizePreset {
@@ -140,7 +158,14 @@ export class WordPressFleet {
       const ingress = props.ingressFor ? props.ingressFor(site, index + 1)
         : props.sharedAlb ? mergeIngress(sharedAlbIngress(props.sharedAlb, site, index + 1), site.ingress)
           : site.ingress ?? {};
+      const externalDatabase = site.externalDatabase ?? (props.sharedDatabase ? sharedDatabaseFor(props.sharedDatabase, site.name) : undefined);
       const chart = new WordPressChart(scope, site.name, {
+        ...(externalDatabase ? { externalDatabase } : {
+          mysql: {
+            resources: size.mysql,
+            storage: { size: site.databaseStorage ?? size.databaseStorage, storageClassName: site.databaseStorageClassName },
+          },
+        }),
         namespace: site.name,
         releaseName: site.name,
         partOf,
@@ -149,10 +174,6 @@ export class WordPressFleet {
         allowInternetEgress: props.allowInternetEgress,
         internetEgress: props.internetEgress,
         ingress: { ...ingress, hosts: site.hosts },
-        mysql: {
-          resources: size.mysql,
-          storage: { size: site.databaseStorage ?? size.databaseStorage, storageClassName: site.databaseStorageClassName },
-        },
         wordpress: {
           replicas,
           ...(site.autoscaling !== undefined ? { autoscaling: site.autoscaling } : {}),
@@ -175,6 +196,12 @@ export class WordPressFleet {
     });
     checkAlbGroupsConsistent(ingresses);
   }
+}
+
+/** A site's database on the fleet's shared server. */
+function sharedDatabaseFor(shared: SharedDatabaseOptions, site: string): ExternalDatabaseOptions {
+  const { secretIdPrefix, ...secretsManager } = shared.secretsManager;
+  return { ...shared, databaseName: site.replace(/-/g, '_'), secretsManager: { ...secretsManager, secretId: `${secretIdPrefix}${site}` } };
 }
 
 /** A site's own Ingress options over the shared ones; annotations are merged, not replaced. */

@@ -3,6 +3,7 @@ export * from '../charts/wordpress-chart';
 export * from '../charts/wordpress-fleet';
 export * from '../charts/observability-chart';
 export * from './mysql/mysql';
+export * from './database/external-database';
 export { renderMySqlConfig } from './mysql/mysql-config';
 export type { MySqlOptionValue } from './mysql/mysql-config';
 export * from './wordpress/wordpress';
