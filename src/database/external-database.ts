@@ -185,7 +185,7 @@ export class ExternalDatabase extends Construct implements DatabaseEndpoint {
     if (options.roleArn !== undefined) {
       const roleArn = checkRoleArn('externalDatabase.secretsManager.roleArn', options.roleArn);
       // No pod runs as it: the operator requests a token for it and exchanges it for the role.
-      serviceAccount = checkDnsSubdomain('externalDatabase.secretsManager', `${namePrefix}-secrets-reader`);
+      serviceAccount = `${namePrefix}-secrets-reader`;
       new k8s.KubeServiceAccount(this, 'secrets-reader', {
         metadata: { name: serviceAccount, labels: labels.all, annotations: { 'eks.amazonaws.com/role-arn': roleArn } },
         automountServiceAccountToken: false,
