@@ -8,7 +8,8 @@ import { ResourceBudget } from '../src/common/resource-budget';
 import { Credentials } from '../src/credentials/credentials';
 import { IngressOptions, WordPressIngress } from '../src/exposure/wordpress-ingress';
 import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-balancer-service';
-import { MySql, MySqlOptions } from '../src/mysql/mysql';
+import { DatabaseEndpoint, MySql, MySqlOptions } from '../src/mysql/mysql';
+import { ExternalDatabase, ExternalDatabaseOptions } from '../src/database/external-database';
 import { allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
 import { InternetEgressOptions, ipBlocksOf, resolveInternetEgress } from '../src/network/internet-egress';
 import { IWorkloadIdentity } from '../src/identity/workload-identity-interface';
@@ -33,6 +34,12 @@ export interface WordPressChartProps {
   readonly credentials?: Credentials;
   /** MySQL settings. @default - see MySqlOptions */
   readonly mysql?: MySqlOptions;
+  /**
+   * A MySQL-compatible database outside the cluster (RDS, Aurora) instead of the in-cluster MySQL:
+   * no MySQL StatefulSet, claim, Service or MySQL NetworkPolicy is emitted.
+   * @default - MySQL in the cluster
+   */
+  readonly externalDatabase?: ExternalDatabaseOptions;
   /** WordPress settings. @default - see WordPressOptions */
   readonly wordpress?: WordPressOptions;
   /**
@@ -68,8 +75,10 @@ const POD_SECURITY_LEVEL = 'restricted';
  * cluster, default-deny NetworkPolicies with the needed flows, and an Ingress and/or LoadBalancer.
  */
 export class WordPressChart extends Chart {
-  /** The database. */
-  public readonly mysql: MySql;
+  /** The in-cluster database, unless `externalDatabase` is given. */
+  public readonly mysql?: MySql;
+  /** The external database, when `externalDatabase` is given. */
+  public readonly externalDatabase?: ExternalDatabase;
   /** The web tier. */
   public readonly wordpress: WordPress;
   /** Labels of the release. */
@@ -101,6 +110,7 @@ export class WordPressChart extends Chart {
           'pod-security.kubernetes.io/enforce': POD_SECURITY_LEVEL,
           'pod-security.kubernetes.io/warn': POD_SECURITY_LEVEL,
           'pod-security.kubernetes.io/audit': POD_SECURITY_LEVEL,
+          ...props.namespaceLabels,
         },
       },
     });
@@ -109,31 +119,47 @@ export class WordPressChart extends Chart {
     const isolation = new NamespaceIsolation(this, 'isolation', { labels: labels.withComponent('network-policy'), namePrefix: release });
     isolation.node.addDependency(ns);
 
+    if (chartProps.externalDatabase && chartProps.mysql) {
+      throw new InvalidPropError('mysql', chartProps.mysql, 'nothing when externalDatabase is given (no MySQL runs in the cluster)');
+    }
+    if (props.externalDatabase) {
+      this.externalDatabase = new ExternalDatabase(this, 'external-database', { ...props.externalDatabase, namePrefix: release, labels });
+    }
     const credentials = (props.credentials ?? Credentials.generated()).bind(this, {
       namePrefix: release,
       labels,
       rewriteImage: props.imageRegistry ? (reference) => props.imageRegistry!.rewrite(reference) : undefined,
+      databaseSecretName: this.externalDatabase?.credentialsSecretName,
     });
-    this.mysql = new MySql(this, 'mysql', {
-      name: `${release}-mysql`,
-      ...props.mysql,
-      image: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image, 'mysql.image'),
-      credentials,
-      labels,
-    });
+    if (!this.externalDatabase) {
+      this.mysql = new MySql(this, 'mysql', {
+        name: `${release}-mysql`,
+        ...props.mysql,
+        image: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image, 'mysql.image'),
+        credentials,
+        labels,
+      });
+    }
+    const database: DatabaseEndpoint = this.externalDatabase ?? this.mysql!;
     this.wordpress = new WordPress(this, 'wordpress', {
       name: release,
       ...props.wordpress,
       image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image, 'wordpress.image'),
       cliImage: resolveImage(props.imageRegistry, props.wordpress?.cliImage, WORDPRESS_CLI.image, 'wordpress.cliImage'),
-      database: this.mysql,
+      database,
       credentials,
       labels,
       identity: platform.wordpressIdentity,
     });
-    platform.extend(this, { release, labels, mysqlPodSelector: this.mysql.podSelector });
+    this.externalDatabase?.assignSecurityGroups([this.wordpress.podSelector, this.wordpress.databaseUpgrade.podSelector]);
+    platform.extend(this, { release, labels, mysqlPodSelector: this.mysql?.podSelector });
 
-    if (props.backup !== false) {
+    if (props.backup !== false && !this.mysql) {
+      // RDS and Aurora back the database up themselves (automated backups, snapshots); a backup of the
+      // content alone is not built yet, so it is asked for explicitly rather than silently missing.
+      throw new InvalidPropError('backup', props.backup, 'false when externalDatabase is given (the database is backed up by RDS snapshots; content-only backups are not available yet)');
+    }
+    if (props.backup !== false && this.mysql) {
       const backup = props.backup ?? {};
       // Checked before a registry rewrites it, so that the message shows the value the user wrote.
       const toolsImage = checkImage('backup.toolsImage', backup.toolsImage ?? CURL.image);
@@ -167,7 +193,7 @@ export class WordPressChart extends Chart {
       throw new InvalidPropError('restore', props.restore, 'nothing when backup is false: a restore reads from the backup destination');
     }
     this.resourceBudgets = [
-      this.mysql.budget, this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
+      ...(this.mysql ? [this.mysql.budget] : []), this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
       ...(this.backup ? [this.backup.budget] : []),
     ];
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
@@ -193,13 +219,12 @@ export class WordPressChart extends Chart {
     markPrunable(this, partOf);
   }
 
-  private allowFlows(release: string, labels: StandardLabels, props: WordPressChartProps, identity?: IWorkloadIdentity): void {
-    const policyLabels = labels.withComponent('network-policy').all;
+  private allowMySqlFlows(release: string, mysql: MySql, policyLabels: Record<string, string>): void {
     allowTraffic(this, 'mysql-from-wordpress', {
       name: `${release}-mysql-from-web`,
-      podSelector: this.mysql.podSelector,
+      podSelector: mysql.podSelector,
       direction: 'Ingress',
-      ports: [this.mysql.port],
+      ports: [mysql.port],
       peerPodSelector: this.wordpress.podSelector,
       labels: policyLabels,
     });
@@ -207,16 +232,16 @@ export class WordPressChart extends Chart {
       name: `${release}-web-to-mysql`,
       podSelector: this.wordpress.podSelector,
       direction: 'Egress',
-      ports: [this.mysql.port],
-      peerPodSelector: this.mysql.podSelector,
+      ports: [mysql.port],
+      peerPodSelector: mysql.podSelector,
       labels: policyLabels,
     });
     // The schema upgrade Job talks to MySQL and nothing else (DNS is open namespace-wide).
     allowTraffic(this, 'mysql-from-database-upgrade', {
       name: `${release}-mysql-from-update-db`,
-      podSelector: this.mysql.podSelector,
+      podSelector: mysql.podSelector,
       direction: 'Ingress',
-      ports: [this.mysql.port],
+      ports: [mysql.port],
       peerPodSelector: this.wordpress.databaseUpgrade.podSelector,
       labels: policyLabels,
     });
@@ -224,10 +249,29 @@ export class WordPressChart extends Chart {
       name: `${release}-update-db-to-mysql`,
       podSelector: this.wordpress.databaseUpgrade.podSelector,
       direction: 'Egress',
-      ports: [this.mysql.port],
-      peerPodSelector: this.mysql.podSelector,
+      ports: [mysql.port],
+      peerPodSelector: mysql.podSelector,
       labels: policyLabels,
     });
+  }
+
+  private allowFlows(release: string, labels: StandardLabels, props: WordPressChartProps, identity?: IWorkloadIdentity): void {
+    const policyLabels = labels.withComponent('network-policy').all;
+    if (this.mysql) this.allowMySqlFlows(release, this.mysql, policyLabels);
+    if (this.externalDatabase) {
+      // Only the database's own ranges on its port: the internet egress excludes private addresses.
+      const clients = [['wordpress', this.wordpress.podSelector, 'web'], ['database-upgrade', this.wordpress.databaseUpgrade.podSelector, 'update-db']] as const;
+      for (const [id, podSelector, short] of clients) {
+        allowTraffic(this, `${id}-to-database`, {
+          name: `${release}-${short}-to-database`,
+          podSelector,
+          direction: 'Egress',
+          ports: [this.externalDatabase.port],
+          peerIpBlocks: this.externalDatabase.ipBlocks,
+          labels: policyLabels,
+        });
+      }
+    }
     // The Ingress controller or load balancer lives outside this namespace, often outside the cluster.
     allowTraffic(this, 'wordpress-http', {
       name: `${release}-web-http-in`,

@@ -7,6 +7,7 @@ import { checkIngressHosts, IngressOptions } from '../src/exposure/wordpress-ing
 import { InternetEgressOptions } from '../src/network/internet-egress';
 import { NamespaceQuota } from '../src/tenancy/namespace-quota';
 import { WordPressChart } from './wordpress-chart';
+import { ExternalDatabaseOptions, SecretsManagerCredentials } from '../src/database/external-database';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { AlbIngressOptions, albIngress } from '../src/eks/load-balancing/alb-ingress';
 import { AlbGroupMember, checkAlbGroupsConsistent } from '../src/eks/load-balancing/alb-ingress-group';
@@ -48,6 +49,21 @@ export interface FleetSite {
   readonly certificateArn?: string;
   /** This site's backups, replacing the fleet's `backup`; `false` for none. @default - the fleet's `backup` */
   readonly backup?: BackupOptions | false;
+  /** This site's own database outside the cluster (RDS, Aurora). @default - the fleet's `sharedDatabase`, else MySQL in the cluster */
+  readonly externalDatabase?: ExternalDatabaseOptions;
+}
+
+/**
+ * One database server (an Aurora cluster) for every site of the fleet, each with its own database
+ * and user: the database is named after the site (`-` becomes `_`) and its credentials are the
+ * Secrets Manager secret `<secretIdPrefix><site name>` (JSON `username`, `password`).
+ */
+export interface SharedDatabaseOptions extends Omit<ExternalDatabaseOptions, 'databaseName' | 'secretsManager'> {
+  /** Where each site's secret is: `secretIdPrefix` + the site's name. */
+  readonly secretsManager: Omit<SecretsManagerCredentials, 'secretId'> & {
+    /** Prefix of each site's secret name, e.g. `wordpress/` for `wordpress/shop`. */
+    readonly secretIdPrefix: string;
+  };
 }
 
 /** One ALB for the whole fleet, through an IngressGroup. */
@@ -83,6 +99,8 @@ export interface WordPressFleetProps {
   readonly internetEgress?: InternetEgressOptions;
   /** Backups of every site (each at its own minute of the day); `false` for none. @default - daily, to a claim in each site's namespace */
   readonly backup?: BackupOptions | false;
+  /** One database server outside the cluster for all sites, a database and user each. @default - each site's `externalDatabase`, else MySQL in the cluster */
+  readonly sharedDatabase?: SharedDatabaseOptions;
 }
 
 interface SizePreset {
@@ -146,7 +164,14 @@ export class WordPressFleet {
       const ingress = props.ingressFor ? props.ingressFor(site, index + 1)
         : props.sharedAlb ? mergeIngress(sharedAlbIngress(props.sharedAlb, site, index + 1), site.ingress)
           : site.ingress ?? {};
+      const externalDatabase = site.externalDatabase ?? (props.sharedDatabase ? sharedDatabaseFor(props.sharedDatabase, site.name) : undefined);
       const chart = new WordPressChart(scope, site.name, {
+        ...(externalDatabase ? { externalDatabase } : {
+          mysql: {
+            resources: size.mysql,
+            storage: { size: site.databaseStorage ?? size.databaseStorage, storageClassName: site.databaseStorageClassName },
+          },
+        }),
         namespace: site.name,
         releaseName: site.name,
         partOf,
@@ -156,10 +181,6 @@ export class WordPressFleet {
         internetEgress: props.internetEgress,
         backup: site.backup !== undefined ? site.backup : props.backup,
         ingress: { ...ingress, hosts: site.hosts },
-        mysql: {
-          resources: size.mysql,
-          storage: { size: site.databaseStorage ?? size.databaseStorage, storageClassName: site.databaseStorageClassName },
-        },
         wordpress: {
           replicas,
           ...(site.autoscaling !== undefined ? { autoscaling: site.autoscaling } : {}),
@@ -183,6 +204,12 @@ export class WordPressFleet {
     });
     checkAlbGroupsConsistent(ingresses);
   }
+}
+
+/** A site's database on the fleet's shared server. */
+function sharedDatabaseFor(shared: SharedDatabaseOptions, site: string): ExternalDatabaseOptions {
+  const { secretIdPrefix, ...secretsManager } = shared.secretsManager;
+  return { ...shared, databaseName: site.replace(/-/g, '_'), secretsManager: { ...secretsManager, secretId: `${secretIdPrefix}${site}` } };
 }
 
 /** A site's own Ingress options over the shared ones; annotations are merged, not replaced. */

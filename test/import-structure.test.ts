@@ -63,7 +63,7 @@ function cycles(graph: Map<string, string[]>): string[][] {
         onStack.delete(member);
         component.push(member);
       } while (member !== node);
-      if (component.length > 1 || graph.get(node)!.includes(node)) found.push(component.sort());
+      if (component.length > 1 || (graph.get(node) ?? []).includes(node)) found.push(component.sort());
     }
   };
   for (const node of graph.keys()) if (!index.has(node)) visit(node);

@@ -8,7 +8,7 @@ import { ObservabilityChart } from '../charts/observability-chart';
 import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
 import { WordPressFleet } from '../charts/wordpress-fleet';
 import { DATA_HOLDER_KINDS, markPrunable, PRUNE_LABEL, pruneSetsOf } from '../src/common/labels';
-import { PRUNABLE_KINDS, PRUNE_ALLOWLIST, renderRetireCommand } from '../src/output/prune-command';
+import { CUSTOM_PRUNABLE_KINDS, PRUNABLE_KINDS, PRUNE_ALLOWLIST, pruneAllowlistFor, renderRetireCommand } from '../src/output/prune-command';
 import { APPLY_SCRIPT_FILE, writeSynthExtras } from '../src/output/synth-extras';
 import { LinearSynthApp } from '../src/synth/linear-synth-app';
 import { Deletion, FakeApiServer } from './support/fake-api-server';
@@ -214,14 +214,24 @@ describe('the documented commands and what the prune may select', () => {
 
   const outputs = [join(ROOT, 'dist'), ...readdirSync(join(ROOT, 'examples')).map((e) => join(ROOT, 'examples', e, 'dist')).filter((d) => existsSync(d))];
   const committed = outputs.flatMap((dir) => readObjects(dir).map((object) => ({ dir, object })));
-  const allowlisted = (apiVersion: string, kind: string) => PRUNE_ALLOWLIST.includes(`${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}/${kind}`);
+  const everyAllowlisted = pruneAllowlistFor(CUSTOM_PRUNABLE_KINDS.map(({ group, version, kind }) => ({ apiVersion: `${group}/${version}`, kind })));
+  const allowlisted = (apiVersion: string, kind: string) => everyAllowlisted.includes(`${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}/${kind}`);
 
   test('every kind in dist/ and the examples is either in the prune allowlist (same group and version) or a data holder', () => {
     // given every committed object, then: each kind is classified, none both ways
     const unclassified = committed.filter(({ object }) => !allowlisted(object.apiVersion, object.kind) && !DATA_HOLDER_KINDS.includes(object.kind))
       .map(({ object }) => `${object.apiVersion}/${object.kind}`);
     expect([...new Set(unclassified)]).toEqual([]);
-    expect(PRUNABLE_KINDS.filter((k) => DATA_HOLDER_KINDS.includes(k.kind))).toEqual([]);
+    expect([...PRUNABLE_KINDS, ...CUSTOM_PRUNABLE_KINDS].filter((k) => DATA_HOLDER_KINDS.includes(k.kind))).toEqual([]);
+  });
+
+  test('a custom kind is in the allowlist only when the output has objects of it (kubectl refuses kinds the cluster does not serve)', () => {
+    // given an output without custom resources, and one with a SecretStore
+    const plain = pruneAllowlistFor([{ apiVersion: 'v1', kind: 'ConfigMap' }]);
+    const withStore = pruneAllowlistFor([{ apiVersion: 'external-secrets.io/v1', kind: 'SecretStore' }]);
+    // then only the second lists SecretStore; both list every built-in prunable kind
+    expect(plain).toEqual([...PRUNE_ALLOWLIST]);
+    expect(withStore).toEqual([...PRUNE_ALLOWLIST, 'external-secrets.io/v1/SecretStore']);
   });
 
   test('every kind the code can construct is either prunable or a data holder', () => {

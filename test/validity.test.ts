@@ -20,6 +20,7 @@ const outputs: [string, () => any[]][] = [
   ['examples/generic/dist/', () => readObjects(join(ROOT, 'examples/generic/dist'))],
   ['examples/eks-production/dist/', () => readObjects(join(ROOT, 'examples/eks-production/dist'))],
   ['examples/fleet/dist/', () => readObjects(join(ROOT, 'examples/fleet/dist'))],
+  ['examples/eks-rds/dist/', () => readObjects(join(ROOT, 'examples/eks-rds/dist'))],
   ['a chart with existing Secrets, LoadBalancer and RWX replicas', () => Testing.synth(new WordPressChart(Testing.app(), 'x', {
     credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }),
     loadBalancer: { sourceRanges: ['203.0.113.0/24'] },

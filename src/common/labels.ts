@@ -53,7 +53,9 @@ export const PRUNE_LABEL = 'cdk8s-wordpress-eks/prune-set';
  * volume (the default StorageClasses of kind and EKS reclaim with Delete), a Secret the generated
  * passwords. They never carry {@link PRUNE_LABEL} and are never in the prune allowlist.
  */
-export const DATA_HOLDER_KINDS: readonly string[] = ['Namespace', 'PersistentVolume', 'PersistentVolumeClaim', 'Secret'];
+// An ExternalSecret owns the Secret it writes (the operator's default creationPolicy: Owner): deleting
+// it garbage-collects the database credentials with it.
+export const DATA_HOLDER_KINDS: readonly string[] = ['Namespace', 'PersistentVolume', 'PersistentVolumeClaim', 'Secret', 'ExternalSecret'];
 
 const pruneSets = new WeakMap<IConstruct, Set<string>>();
 

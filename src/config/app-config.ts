@@ -2,6 +2,7 @@ import { CredentialSecretNames } from '../credentials/credentials';
 import { IngressOptions } from '../exposure/wordpress-ingress';
 import { LoadBalancerOptions } from '../exposure/load-balancer-service';
 import { MySqlOptions } from '../mysql/mysql';
+import { ExternalDatabaseOptions } from '../database/external-database';
 import { WordPressOptions } from '../wordpress/wordpress';
 import { InternetEgressOptions } from '../network/internet-egress';
 import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
@@ -102,6 +103,8 @@ export interface AppConfig {
   readonly credentials?: CredentialsConfig;
   /** MySQL settings. @default - see MySqlOptions */
   readonly mysql?: MySqlOptions;
+  /** A MySQL-compatible database outside the cluster (RDS, Aurora) instead of MySQL in it. @default - MySQL in the cluster */
+  readonly externalDatabase?: ExternalDatabaseOptions;
   /** WordPress settings. @default - see WordPressOptions */
   readonly wordpress?: WordPressOptions;
   /**

@@ -36,6 +36,8 @@ export interface CredentialsGeneratorProps extends GeneratedCredentialsOptions {
   readonly namePrefix: string;
   /** Labels of the release; the generator is its `credentials` component. */
   readonly labels: StandardLabels;
+  /** A database Secret written by something else (an ExternalSecret): only the keys are generated. @default - both are generated */
+  readonly databaseSecretName?: string;
 }
 
 const MYSQL_NAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -86,10 +88,12 @@ export class CredentialsGenerator extends Construct {
     const namespace = namespaceOf(this, 'Generated credentials');
     const labels = props.labels.withComponent('credentials');
     this.podSelector = labels.selector;
+    const generateDatabase = props.databaseSecretName === undefined;
     this.secretNames = {
-      database: `${props.namePrefix}-db-credentials`,
+      database: props.databaseSecretName ?? `${props.namePrefix}-db-credentials`,
       wordpressKeys: `${props.namePrefix}-keys`,
     };
+    const generated = generateDatabase ? [this.secretNames.database, this.secretNames.wordpressKeys] : [this.secretNames.wordpressKeys];
     const name = `${props.namePrefix}-credentials-generator`;
     const apiEgressPolicy = `${name}-api-egress`;
     const apiServerPorts = checkPorts('credentials.apiServerPorts', props.apiServerPorts ?? DEFAULT_API_SERVER_PORTS);
@@ -105,7 +109,7 @@ export class CredentialsGenerator extends Construct {
         {
           apiGroups: [''],
           resources: ['secrets'],
-          resourceNames: [this.secretNames.database, this.secretNames.wordpressKeys],
+          resourceNames: generated,
           verbs: ['get'],
         },
       ],
@@ -133,12 +137,11 @@ export class CredentialsGenerator extends Construct {
         name: 'generate',
         image,
         imagePullPolicy: 'IfNotPresent',
-        command: ['/bin/sh', '-c', generatorScript()],
+        command: ['/bin/sh', '-c', generatorScript(generateDatabase)],
         env: [
-          { name: 'DATABASE_SECRET_NAME', value: this.secretNames.database },
+          ...(generateDatabase ? [{ name: 'DATABASE_SECRET_NAME', value: this.secretNames.database }] : []),
           { name: 'KEYS_SECRET_NAME', value: this.secretNames.wordpressKeys },
-          { name: 'DATABASE_NAME', value: databaseName },
-          { name: 'DATABASE_USER', value: username },
+          ...(generateDatabase ? [{ name: 'DATABASE_NAME', value: databaseName }, { name: 'DATABASE_USER', value: username }] : []),
           { name: 'GENERATED_LABELS', value: JSON.stringify(secretLabels(labels)) },
           // For the message when the API server does not answer.
           { name: 'API_EGRESS_POLICY', value: apiEgressPolicy },
@@ -156,7 +159,7 @@ export class CredentialsGenerator extends Construct {
         name: `${props.namePrefix}-credentials-${contentHash(podSpec, 8)}`,
         labels: labels.all,
         annotations: {
-          [CREATES_ANNOTATION]: `Secret/${this.secretNames.database},Secret/${this.secretNames.wordpressKeys}`,
+          [CREATES_ANNOTATION]: generated.map((secret) => `Secret/${secret}`).join(','),
         },
       },
       spec: {
@@ -215,7 +218,7 @@ const DATA_KEYS_AWK = [
  * The bearer token goes to curl in a header file, never on a command line (/proc/<pid>/cmdline).
  * Nothing prints a Secret's value.
  */
-function generatorScript(): string {
+function generatorScript(withDatabase: boolean): string {
   const databaseKeys = DATABASE_SECRET_KEYS;
   const saltKeys = Object.keys(WORDPRESS_KEYS_SECRET_KEYS);
   return [
@@ -269,9 +272,9 @@ function generatorScript(): string {
     '    *) echo "creating Secret $name failed with HTTP $code" >&2; cat "$work/response" >&2; exit 1 ;;',
     '  esac',
     '}',
-    `ensure "$DATABASE_SECRET_NAME" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`
+    ...!withDatabase ? [] : [`ensure "$DATABASE_SECRET_NAME" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`
       + `\\"${databaseKeys.password}\\":\\"$(random ${PASSWORD_LENGTH})\\",\\"${databaseKeys.rootPassword}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" `
-      + Object.values(databaseKeys).join(' '),
+      + Object.values(databaseKeys).join(' ')],
     `ensure "$KEYS_SECRET_NAME" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
   ].join('\n');
 }

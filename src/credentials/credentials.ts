@@ -28,6 +28,11 @@ export interface CredentialsBindOptions {
   readonly labels: StandardLabels;
   /** Maps an image to the registry it is pulled from. @default - images are used as they are */
   readonly rewriteImage?: (image: string) => string;
+  /**
+   * The database Secret another source writes (an external database's ExternalSecret): the source
+   * provides only the WordPress keys. @default - the source provides both
+   */
+  readonly databaseSecretName?: string;
 }
 
 /** Where database passwords and WordPress keys come from. No value ever lands in the manifests. */
@@ -65,6 +70,7 @@ class GeneratedCredentials extends Credentials {
       image: options.rewriteImage ? options.rewriteImage(image) : image,
       namePrefix: options.namePrefix,
       labels: options.labels,
+      databaseSecretName: options.databaseSecretName,
     });
     // The generating Job declares the Secrets it creates, so the workloads need no annotation.
     return { secretNames: generator.secretNames, workloadAnnotations: {}, budget: generator.budget };
@@ -76,11 +82,12 @@ class ExistingCredentials extends Credentials {
     super();
   }
 
-  public bind(): BoundCredentials {
+  public bind(_scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    const names = { ...this.names, database: options.databaseSecretName ?? this.names.database };
     return {
-      secretNames: this.names,
+      secretNames: names,
       workloadAnnotations: {
-        [EXTERNAL_REFS_ANNOTATION]: `Secret/${this.names.database},Secret/${this.names.wordpressKeys}`,
+        [EXTERNAL_REFS_ANNOTATION]: `Secret/${names.database},Secret/${names.wordpressKeys}`,
       },
     };
   }

@@ -8,7 +8,7 @@ import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { MySqlOptions } from '../mysql/mysql';
 import { WordPressOptions } from '../wordpress/wordpress';
 import { checkClusterName, checkRegion } from './aws-values';
-import { AlbIngressOptions, albIngress } from './load-balancing/alb-ingress';
+import { AlbIngressOptions, albIngress, albTermination } from './load-balancing/alb-ingress';
 import { NlbServiceOptions, nlbLoadBalancer } from './load-balancing/nlb-service';
 
 /**
@@ -24,6 +24,8 @@ export interface PlatformShapedProps {
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service in front of WordPress. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;
+  /** Labels the platform puts on the site's namespace. @default - none */
+  readonly namespaceLabels?: Record<string, string>;
 }
 
 /** What a platform adds once the site's workloads exist. */
@@ -32,8 +34,8 @@ export interface PlatformExtensionContext {
   readonly release: string;
   /** Labels of the release. */
   readonly labels: StandardLabels;
-  /** Labels of the MySQL pod. */
-  readonly mysqlPodSelector: Record<string, string>;
+  /** Labels of the MySQL pod. @default - no MySQL in the cluster (an external database) */
+  readonly mysqlPodSelector?: Record<string, string>;
 }
 
 /** Options of the EKS profile. */
@@ -122,13 +124,20 @@ class EksPlatform extends Platform {
         `a ReadWriteMany StorageClass such as an EfsStorageClass, for ${replicas} WordPress replicas`);
     }
     let ingress: IngressOptions | false = props.ingress ?? false;
-    if (props.ingress !== false && this.options.alb !== false) {
+    const behindAlb = props.ingress !== false && this.options.alb !== false;
+    if (behindAlb) {
       const alb = albIngress(this.options.alb ?? {});
       ingress = { ...alb, ...props.ingress, annotations: { ...alb.annotations, ...props.ingress?.annotations } };
     }
+    // Pods registered as ALB targets by IP: the controller's readiness gate keeps a new pod unready
+    // until the ALB sees it healthy, and the preStop delay keeps an old one serving through its
+    // deregistration (kubernetes-sigs/aws-load-balancer-controller#1719, #1124).
+    const ipTargets = behindAlb && (this.options.alb || {}).targetType !== 'instance';
+    const termination = ipTargets ? albTermination(this.options.alb || {}) : undefined;
     return {
       ...props,
       ingress,
+      ...(ipTargets ? { namespaceLabels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } } : {}),
       loadBalancer: props.loadBalancer ?? (this.options.nlb ? nlbLoadBalancer(this.options.nlb) : undefined),
       mysql: {
         ...props.mysql,
@@ -137,6 +146,7 @@ class EksPlatform extends Platform {
         storage: { ...props.mysql?.storage, storageClassName: props.mysql?.storage?.storageClassName ?? this.options.databaseStorageClassName },
       },
       wordpress: {
+        ...termination,
         ...props.wordpress,
         storage: sharedContent
           ? {
@@ -150,6 +160,7 @@ class EksPlatform extends Platform {
   }
 
   public extend(scope: Construct, context: PlatformExtensionContext): void {
+    if (!context.mysqlPodSelector) return;
     // maxUnavailable 1 on the single replica: drains evict it (a restart of the database) instead
     // of a minAvailable budget that blocks a node-group upgrade until its 15-minute timeout.
     new k8s.KubePodDisruptionBudget(scope, 'mysql-disruption-budget', {

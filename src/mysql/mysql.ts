@@ -22,6 +22,18 @@ export interface DatabaseEndpoint {
   readonly port: number;
   /** Labels of the server pods, when they run in this cluster; NetworkPolicies use them. @default - an external database */
   readonly podSelector?: Record<string, string>;
+  /** How WordPress encrypts (and verifies) the connection. @default - plain TCP (the in-cluster MySQL, inside the namespace's NetworkPolicies) */
+  readonly tls?: DatabaseTls;
+}
+
+/** The PHP side of a TLS connection to the database. */
+export interface DatabaseTls {
+  /** PHP expression WordPress's MYSQL_CLIENT_FLAGS is defined as. */
+  readonly clientFlags: string;
+  /** ConfigMap with the CA bundle PHP verifies the server against (`openssl.cafile`). @default - no verification */
+  readonly caBundle?: { readonly configMapName: string; readonly key: string };
+  /** ConfigMap with a php.ini fragment (key `db-tls.ini`) that points `openssl.cafile` at the mounted bundle. @default - none */
+  readonly phpIniConfigMapName?: string;
 }
 
 /** Storage of the MySQL data directory. */

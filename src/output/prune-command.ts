@@ -41,8 +41,27 @@ export const PRUNABLE_KINDS: readonly PrunableKind[] = [
   prunable('storage.k8s.io', 'v1', 'StorageClass', false),
 ];
 
+/**
+ * Custom resources the project emits that are deleted when dropped. kubectl refuses an allowlist
+ * entry whose kind the cluster does not serve (its CRD is not installed), so each is in the
+ * allowlist only while the output has objects of its kind: dropping the last of a kind leaves that
+ * object for `kubectl delete` (docs/upgrades.md).
+ */
+export const CUSTOM_PRUNABLE_KINDS: readonly PrunableKind[] = [
+  prunable('external-secrets.io', 'v1', 'SecretStore'),
+  prunable('vpcresources.k8s.aws', 'v1beta1', 'SecurityGroupPolicy'),
+];
+
+const allowlistEntry = ({ group, version, kind }: PrunableKind) => `${group}/${version}/${kind}`;
+
 /** {@link PRUNABLE_KINDS} as kubectl's `--prune-allowlist` values (`group/version/Kind`). */
-export const PRUNE_ALLOWLIST: readonly string[] = PRUNABLE_KINDS.map(({ group, version, kind }) => `${group}/${version}/${kind}`);
+export const PRUNE_ALLOWLIST: readonly string[] = PRUNABLE_KINDS.map(allowlistEntry);
+
+/** The allowlist for an output: every built-in prunable kind, and the custom ones it has objects of. */
+export function pruneAllowlistFor(objects: readonly { apiVersion: string; kind: string }[]): string[] {
+  const emitted = new Set(objects.map((o) => `${o.apiVersion}/${o.kind}`));
+  return [...PRUNE_ALLOWLIST, ...CUSTOM_PRUNABLE_KINDS.filter((k) => emitted.has(`${k.group}/${k.version}/${k.kind}`)).map(allowlistEntry)];
+}
 
 /** The label selector of the prune: every prune set of the app (the charts' `partOf`). */
 export function pruneSelector(pruneSets: readonly string[]): string {
@@ -55,20 +74,20 @@ export function pruneSelector(pruneSets: readonly string[]): string {
  * (`-l` also filters what kubectl applies, and the data holders do not carry the prune label), then
  * the prunable objects again with the prune, which lists only the allowlisted kinds with the label.
  */
-export function applyCommandsArgs(outdir: string, pruneSets: readonly string[]): string[][] {
+export function applyCommandsArgs(outdir: string, pruneSets: readonly string[], allowlist: readonly string[] = PRUNE_ALLOWLIST): string[][] {
   return [
     ['apply', '-f', `${outdir}/`],
     [
       'apply', '--prune', '-l', pruneSelector(pruneSets),
-      ...PRUNE_ALLOWLIST.map((kind) => `--prune-allowlist=${kind}`),
+      ...allowlist.map((kind) => `--prune-allowlist=${kind}`),
       '-f', `${outdir}/`,
     ],
   ];
 }
 
 /** The apply commands as a reader types them: one flag a line, quoted for a POSIX shell. */
-export function renderApplyCommands(outdir: string, pruneSets: readonly string[], extraArguments = ''): string {
-  return applyCommandsArgs(outdir, pruneSets).map((args) => {
+export function renderApplyCommands(outdir: string, pruneSets: readonly string[], extraArguments = '', allowlist: readonly string[] = PRUNE_ALLOWLIST): string {
+  return applyCommandsArgs(outdir, pruneSets, allowlist).map((args) => {
     const words = ['kubectl', ...args].map(shellQuote);
     const lines: string[] = [];
     for (const word of words) {
@@ -88,14 +107,14 @@ export const APPLY_SCRIPT_HEADER = '#!/bin/sh\n# Written by the synth.';
  * one source: this file (README quotes them, a test checks). Extra arguments go to both kubectl
  * calls (e.g. `--dry-run=server`).
  */
-export function renderApplyScript(outdir: string, pruneSets: readonly string[]): string {
+export function renderApplyScript(outdir: string, pruneSets: readonly string[], allowlist: readonly string[] = PRUNE_ALLOWLIST): string {
   return [
     APPLY_SCRIPT_HEADER + ' Applies the output folder, then deletes the objects the code no longer emits,',
     '# but never a Namespace, PersistentVolumeClaim, PersistentVolume or Secret: those kinds are not in',
     '# the allowlist and never carry the prune label. Extra arguments go to kubectl (e.g. --dry-run=server).',
     'set -eu',
     'cd "$(dirname "$0")"',
-    renderApplyCommands(outdir, pruneSets, ' "$@"'),
+    renderApplyCommands(outdir, pruneSets, ' "$@"', allowlist),
     '',
   ].join('\n');
 }

@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { renderDiagram } from './diagram';
 import { KubeObject } from './manifest-types';
 import { KUSTOMIZATION_HEADER, renderKustomization } from './kustomization';
-import { APPLY_SCRIPT_HEADER, renderApplyScript } from './prune-command';
+import { APPLY_SCRIPT_HEADER, pruneAllowlistFor, renderApplyScript } from './prune-command';
 import { pruneSetsOf } from '../common/labels';
 import { LinearSynthApp } from '../synth/linear-synth-app';
 import { PodIdentityAssociations } from '../eks/iam/pod-identity-associations';
@@ -85,7 +85,7 @@ export function writeSynthExtras(app: App): void {
   const pruneSets = pruneSetsOf(app);
   if (pruneSets.length > 0) {
     const script = join(layout.besideDir, APPLY_SCRIPT_FILE);
-    writeFileSync(script, renderApplyScript(manifestPath(''), pruneSets));
+    writeFileSync(script, renderApplyScript(manifestPath(''), pruneSets, pruneAllowlistFor(manifests.flatMap((manifest) => manifest.objects))));
     chmodSync(script, 0o755);
   } else {
     removeIfWrittenBySynth(join(layout.besideDir, APPLY_SCRIPT_FILE));

@@ -100,16 +100,36 @@ export function strictCrdSchema(schema: any): any {
   return strict(root);
 }
 
-function strict(node: any): any {
-  if (Array.isArray(node)) return node.map(strict);
+function strict(node: any, inJunctor = false): any {
+  if (Array.isArray(node)) return node.map((item) => strict(item, inJunctor));
   if (!node || typeof node !== 'object') return node;
   const out: any = {};
   for (const [key, value] of Object.entries(node)) {
+    // CRD patterns are Go (RE2) expressions; one JavaScript cannot compile, such as the inline flag
+    // `(?i)` of prometheus-operator's CRDs, is left unchecked rather than failing the whole schema.
+    if (key === 'pattern' && typeof value === 'string' && !compiles(value)) continue;
     // Property names are data, not schema keywords: each value is a schema.
     out[key] = key === 'properties' && value && typeof value === 'object'
       ? Object.fromEntries(Object.entries(value).map(([name, child]) => [name, strict(child)]))
-      : strict(value);
+      : strict(value, JUNCTORS.has(key) || (inJunctor && !SCHEMA_CHILDREN.has(key)));
   }
-  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
+  // A branch of anyOf/oneOf/allOf only adds constraints to the fields its parent declares: closing
+  // it would reject the parent's other fields.
+  if (!inJunctor && out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) {
+    out.additionalProperties = false;
+  }
   return out;
+}
+
+const JUNCTORS = new Set(['anyOf', 'oneOf', 'allOf', 'not']);
+/** Keywords whose value is a schema of its own (a nested object), not a branch of the current one. */
+const SCHEMA_CHILDREN = new Set(['items', 'additionalProperties']);
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
 }

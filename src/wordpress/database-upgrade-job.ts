@@ -8,7 +8,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { BoundCredentials } from '../credentials/credentials';
 import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
-import { databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment } from './wordpress-environment';
+import { databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment } from './wordpress-environment';
 
 /** Props of {@link DatabaseUpgradeJob}. */
 export interface DatabaseUpgradeJobProps {
@@ -67,6 +67,7 @@ export class DatabaseUpgradeJob extends Construct {
       automountServiceAccountToken: false,
     });
     const html = { name: 'html', mountPath: DOCUMENT_ROOT };
+    const tlsVolumes = databaseTlsVolumes(props.database);
     const podSpec: k8s.PodSpec = {
       serviceAccountName: serviceAccount.name,
       automountServiceAccountToken: false,
@@ -100,6 +101,7 @@ export class DatabaseUpgradeJob extends Construct {
           html,
           { name: 'db-credentials', mountPath: DB_CREDENTIALS_DIR, readOnly: true },
           { name: 'tmp', mountPath: TMP_DIR },
+          ...tlsVolumes.mounts,
         ],
       }],
       volumes: [
@@ -107,6 +109,7 @@ export class DatabaseUpgradeJob extends Construct {
         { name: 'html', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
         databaseCredentialsVolume(props.credentials),
         { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+        ...tlsVolumes.volumes,
       ],
     };
     const suffix = `-${contentHash(podSpec, 8)}`;
@@ -114,7 +117,7 @@ export class DatabaseUpgradeJob extends Construct {
       metadata: {
         name: `${baseName.slice(0, MAX_JOB_NAME - suffix.length)}${suffix}`,
         labels: labels.all,
-        annotations: props.credentials.workloadAnnotations,
+        annotations: databaseClientAnnotations(props.credentials, props.database),
       },
       spec: {
         // MySQL may still be initialising on a first install: restarts with back-off cover about 10 minutes.

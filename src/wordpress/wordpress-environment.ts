@@ -1,3 +1,4 @@
+import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { k8s } from '../common/k8s';
 import { BoundCredentials } from '../credentials/credentials';
 import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
@@ -9,6 +10,12 @@ export const DOCUMENT_ROOT = '/var/www/html';
 export const CONTENT_DIR = 'wp-content';
 /** Where the database credentials Secret is mounted. */
 export const DB_CREDENTIALS_DIR = '/etc/wordpress/db';
+/** Where the database's CA bundle is mounted (TLS with verification). */
+export const DB_CA_DIR = '/etc/wordpress/db-ca';
+/** Where the php.ini fragment of database TLS is mounted; PHP_INI_SCAN_DIR adds it to the image's conf.d. */
+export const PHP_INI_EXTRA_DIR = '/etc/wordpress/php';
+/** Key (and file name) of that fragment. */
+export const DB_TLS_INI = 'db-tls.ini';
 /** Where the keys-and-salts Secret is mounted. */
 export const KEYS_DIR = '/etc/wordpress/keys';
 
@@ -31,7 +38,10 @@ export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: st
     { name: 'WORDPRESS_DB_USER_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.username}` },
     { name: 'WORDPRESS_DB_PASSWORD_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.password}` },
     { name: 'WORDPRESS_TABLE_PREFIX', value: tablePrefix },
-    { name: 'WORDPRESS_CONFIG_EXTRA', value: CONFIG_EXTRA },
+    // wpdb passes MYSQL_CLIENT_FLAGS to mysqli_real_connect: the only TLS setting WordPress core reads.
+    { name: 'WORDPRESS_CONFIG_EXTRA', value: database.tls ? `${CONFIG_EXTRA}\ndefine('MYSQL_CLIENT_FLAGS', ${database.tls.clientFlags});` : CONFIG_EXTRA },
+    // A leading ':' keeps the image's own conf.d and adds the directory after it.
+    ...(database.tls?.phpIniConfigMapName ? [{ name: 'PHP_INI_SCAN_DIR', value: `:${PHP_INI_EXTRA_DIR}` }] : []),
     ...(withKeys ? Object.entries(WORDPRESS_KEYS_SECRET_KEYS).map(([key, variable]) => ({
       name: `${variable}_FILE`, value: `${KEYS_DIR}/${key}`,
     })) : []),
@@ -41,4 +51,28 @@ export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: st
 /** The database credentials Secret as a volume; until it exists the pod waits in ContainerCreating instead of crash-looping. */
 export function databaseCredentialsVolume(credentials: BoundCredentials): k8s.Volume {
   return { name: 'db-credentials', secret: { secretName: credentials.secretNames.database, defaultMode: 0o440 } };
+}
+
+/** The volumes and mounts of database TLS verification: the CA bundle and the php.ini that points PHP at it. */
+export function databaseTlsVolumes(database: DatabaseEndpoint): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const tls = database.tls;
+  if (!tls?.caBundle || !tls.phpIniConfigMapName) return { volumes: [], mounts: [] };
+  return {
+    volumes: [
+      { name: 'db-ca', configMap: { name: tls.caBundle.configMapName, items: [{ key: tls.caBundle.key, path: tls.caBundle.key }], defaultMode: 0o444 } },
+      { name: 'php-ini', configMap: { name: tls.phpIniConfigMapName, defaultMode: 0o444 } },
+    ],
+    mounts: [
+      { name: 'db-ca', mountPath: DB_CA_DIR, readOnly: true },
+      { name: 'php-ini', mountPath: PHP_INI_EXTRA_DIR, readOnly: true },
+    ],
+  };
+}
+
+/** The credentials' workload annotations, plus the CA bundle ConfigMap of database TLS, which the user manages. */
+export function databaseClientAnnotations(credentials: BoundCredentials, database: DatabaseEndpoint): Record<string, string> {
+  const caBundle = database.tls?.caBundle;
+  if (!caBundle) return credentials.workloadAnnotations;
+  const refs = [credentials.workloadAnnotations[EXTERNAL_REFS_ANNOTATION], `ConfigMap/${caBundle.configMapName}`].filter(Boolean).join(',');
+  return { ...credentials.workloadAnnotations, [EXTERNAL_REFS_ANNOTATION]: refs };
 }

@@ -14,7 +14,7 @@ import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { DatabaseUpgradeJob } from './database-upgrade-job';
 import {
-  CONTENT_DIR, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, wordPressEnvironment,
+  CONTENT_DIR, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, wordPressEnvironment,
 } from './wordpress-environment';
 
 /** Access mode of the content volume. */
@@ -54,6 +54,13 @@ export interface WordPressOptions {
   readonly autoscaling?: WordPressAutoscaling | false;
   /** Table prefix of the WordPress schema. @default 'wp_' */
   readonly tablePrefix?: string;
+  /**
+   * Seconds a terminating pod keeps serving before Apache stops (a preStop `sleep`), so that a load
+   * balancer still routing to it gets answers. Platform.eks sets it for an ALB. @default 0: none
+   */
+  readonly preStopSleepSeconds?: number;
+  /** Seconds a pod gets to stop, preStop included. @default 30, or the preStop delay plus 15 */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /** Props of {@link WordPress}. */
@@ -130,8 +137,14 @@ export class WordPress extends Construct {
       throw new InvalidPropError('wordpress.autoscaling', props.autoscaling, 'only with replicas > 1 (and ReadWriteMany storage), or false');
     }
     const autoscaling = scaled && props.autoscaling !== false ? checkedAutoscaling(replicas, props.autoscaling) : undefined;
+    const tlsVolumes = databaseTlsVolumes(props.database);
+    const preStop = checkInteger('wordpress.preStopSleepSeconds', props.preStopSleepSeconds ?? 0, 0, 3600);
+    const grace = checkInteger('wordpress.terminationGracePeriodSeconds', props.terminationGracePeriodSeconds ?? (preStop ? preStop + 15 : 30), 1, 7200);
+    if (grace <= preStop) {
+      throw new InvalidPropError('wordpress.terminationGracePeriodSeconds', grace, `more than preStopSleepSeconds (${preStop}), or the kubelet kills Apache before it stops gracefully`);
+    }
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels: labels.all, annotations: props.credentials.workloadAnnotations },
+      metadata: { name, labels: labels.all, annotations: databaseClientAnnotations(props.credentials, props.database) },
       spec: {
         // With autoscaling the HPA owns the replica count; a value here would reset it at every apply.
         ...(autoscaling ? {} : { replicas }),
@@ -146,7 +159,7 @@ export class WordPress extends Construct {
             serviceAccountName: serviceAccount.serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            terminationGracePeriodSeconds: 30,
+            terminationGracePeriodSeconds: grace,
             securityContext: restrictedPodSecurityContext(WORDPRESS.identity, [
               // Lets Apache bind :80 without root or NET_BIND_SERVICE; a "safe" namespaced sysctl.
               { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' },
@@ -165,6 +178,8 @@ export class WordPress extends Construct {
               env: wordPressEnvironment(props.database, tablePrefix, true),
               resources: toResourceRequirements(resources),
               securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
+              // The image stops Apache with SIGWINCH (graceful): requests in flight finish.
+              ...(preStop ? { lifecycle: { preStop: { exec: { command: ['sleep', String(preStop)] } } } } : {}),
               // Apache starts only after the entrypoint copied core (seconds) and any missing bundled
               // plugins and themes into wp-content (the first start on EFS takes longest).
               startupProbe: {
@@ -203,6 +218,7 @@ export class WordPress extends Construct {
                 { name: 'run', mountPath: '/run' },
                 // PHP sessions and uploads in progress.
                 { name: 'tmp', mountPath: '/tmp' },
+                ...tlsVolumes.mounts,
               ],
             }],
             volumes: [
@@ -214,6 +230,7 @@ export class WordPress extends Construct {
               { name: 'keys', secret: { secretName: props.credentials.secretNames.wordpressKeys, defaultMode: 0o440 } },
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              ...tlsVolumes.volumes,
             ],
           },
         },

@@ -20,11 +20,12 @@ describe('ALB Ingress options', () => {
       'alb.ingress.kubernetes.io/healthcheck-path': '/wp-login.php',
       'alb.ingress.kubernetes.io/healthcheck-protocol': 'HTTP',
       'alb.ingress.kubernetes.io/healthcheck-port': 'traffic-port',
-      'alb.ingress.kubernetes.io/healthcheck-interval-seconds': '15',
+      'alb.ingress.kubernetes.io/healthcheck-interval-seconds': '10',
       'alb.ingress.kubernetes.io/healthcheck-timeout-seconds': '5',
       'alb.ingress.kubernetes.io/healthy-threshold-count': '2',
-      'alb.ingress.kubernetes.io/unhealthy-threshold-count': '2',
+      'alb.ingress.kubernetes.io/unhealthy-threshold-count': '3',
       'alb.ingress.kubernetes.io/success-codes': '200-399',
+      'alb.ingress.kubernetes.io/target-group-attributes': 'deregistration_delay.timeout_seconds=30',
     });
   });
 

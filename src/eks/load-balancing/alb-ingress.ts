@@ -24,13 +24,13 @@ export interface AlbHealthCheck {
   readonly protocol?: 'HTTP' | 'HTTPS';
   /** `traffic-port` or a port number. @default 'traffic-port' */
   readonly port?: number | 'traffic-port';
-  /** Seconds between checks (5-300). @default 15 */
+  /** Seconds between checks (5-300). @default 10, the readiness probe's period */
   readonly intervalSeconds?: number;
   /** Seconds before a check fails (2-120). @default 5 */
   readonly timeoutSeconds?: number;
   /** Successes before healthy (2-10). @default 2 */
   readonly healthyThresholdCount?: number;
-  /** Failures before unhealthy (2-10). @default 2 */
+  /** Failures before unhealthy (2-10). @default 3, the readiness probe's failure threshold */
   readonly unhealthyThresholdCount?: number;
   /** Status codes that count as healthy: `200`, `200,302` or `200-399`. @default '200-399' */
   readonly successCodes?: string;
@@ -62,6 +62,13 @@ export interface AlbIngressOptions {
   readonly healthCheck?: AlbHealthCheck;
   /** Share one ALB with other Ingresses. @default - an ALB of its own */
   readonly group?: AlbGroup;
+  /**
+   * Seconds the ALB keeps sending in-flight requests to a deregistering target (target group
+   * attribute `deregistration_delay.timeout_seconds`, 0-3600). The WordPress pods wait this long
+   * plus `ALB_DEREGISTRATION_LAG_SECONDS` in preStop, so none stops serving while the ALB still uses it.
+   * @default 30
+   */
+  readonly deregistrationDelaySeconds?: number;
   /** Regional WAFv2 web ACL. @default - none */
   readonly wafv2AclArn?: string;
   /** Load balancer attributes, e.g. `{ 'idle_timeout.timeout_seconds': 60 }`. @default - none */
@@ -118,13 +125,13 @@ export function albIngressAnnotations(options: AlbIngressOptions = {}): Record<s
   a[`${PREFIX}healthcheck-protocol`] = checkOneOf('alb.healthCheck.protocol', hc.protocol ?? 'HTTP', ['HTTP', 'HTTPS']);
   const hcPort = hc.port ?? 'traffic-port';
   a[`${PREFIX}healthcheck-port`] = hcPort === 'traffic-port' ? hcPort : String(checkInteger('alb.healthCheck.port', hcPort, 1, 65535));
-  const interval = checkInteger('alb.healthCheck.intervalSeconds', hc.intervalSeconds ?? 15, 5, 300);
+  const interval = checkInteger('alb.healthCheck.intervalSeconds', hc.intervalSeconds ?? 10, 5, 300);
   const timeout = checkInteger('alb.healthCheck.timeoutSeconds', hc.timeoutSeconds ?? 5, 2, 120);
   if (timeout >= interval) throw new InvalidPropError('alb.healthCheck.timeoutSeconds', timeout, `less than intervalSeconds (${interval})`);
   a[`${PREFIX}healthcheck-interval-seconds`] = String(interval);
   a[`${PREFIX}healthcheck-timeout-seconds`] = String(timeout);
   a[`${PREFIX}healthy-threshold-count`] = String(checkInteger('alb.healthCheck.healthyThresholdCount', hc.healthyThresholdCount ?? 2, 2, 10));
-  a[`${PREFIX}unhealthy-threshold-count`] = String(checkInteger('alb.healthCheck.unhealthyThresholdCount', hc.unhealthyThresholdCount ?? 2, 2, 10));
+  a[`${PREFIX}unhealthy-threshold-count`] = String(checkInteger('alb.healthCheck.unhealthyThresholdCount', hc.unhealthyThresholdCount ?? 3, 2, 10));
   const codes = hc.successCodes ?? '200-399';
   if (!SUCCESS_CODES.test(codes)) throw new InvalidPropError('alb.healthCheck.successCodes', codes, 'HTTP codes such as 200, 200,302 or 200-399');
   a[`${PREFIX}success-codes`] = codes;
@@ -137,11 +144,36 @@ export function albIngressAnnotations(options: AlbIngressOptions = {}): Record<s
     a[`${PREFIX}group.name`] = name;
     a[`${PREFIX}group.order`] = String(checkInteger('alb.group.order', options.group.order ?? 0, -1000, 1000));
   }
+  a[`${PREFIX}target-group-attributes`] = `deregistration_delay.timeout_seconds=${deregistrationDelay(options)}`;
   if (options.wafv2AclArn !== undefined) a[`${PREFIX}wafv2-acl-arn`] = checkWebAclArn('alb.wafv2AclArn', options.wafv2AclArn);
   if (options.loadBalancerAttributes) a[`${PREFIX}load-balancer-attributes`] = renderKeyValues('alb.loadBalancerAttributes', options.loadBalancerAttributes);
   if (options.tags) a[`${PREFIX}tags`] = renderKeyValues('alb.tags', options.tags);
   if (options.loadBalancerName !== undefined) a[`${PREFIX}load-balancer-name`] = checkLoadBalancerName('alb.loadBalancerName', options.loadBalancerName);
   return mergeExtraAnnotations('alb.extraAnnotations', a, options.extraAnnotations);
+}
+
+/**
+ * Seconds between a pod's deletion and the moment the ALB starts draining it: the endpoint update
+ * reaching the AWS Load Balancer Controller, its DeregisterTargets call, and the ALB applying it
+ * (kubernetes-sigs/aws-load-balancer-controller#1719, #1124: typically a few seconds, 10 leaves room).
+ */
+export const ALB_DEREGISTRATION_LAG_SECONDS = 10;
+/** What Apache's graceful stop and the kubelet need after the preStop delay, within the grace period. */
+export const GRACEFUL_STOP_SECONDS = 15;
+
+/** The checked deregistration delay of ALB options. */
+export function deregistrationDelay(options: AlbIngressOptions): number {
+  return checkInteger('alb.deregistrationDelaySeconds', options.deregistrationDelaySeconds ?? 30, 0, 3600);
+}
+
+/**
+ * The pod termination timing that keeps an ALB (target-type ip) from sending a request to a pod that
+ * stopped serving: the pod serves on through the lag and the whole deregistration delay, then stops
+ * gracefully within the grace period.
+ */
+export function albTermination(options: AlbIngressOptions): { preStopSleepSeconds: number; terminationGracePeriodSeconds: number } {
+  const preStopSleepSeconds = deregistrationDelay(options) + ALB_DEREGISTRATION_LAG_SECONDS;
+  return { preStopSleepSeconds, terminationGracePeriodSeconds: preStopSleepSeconds + GRACEFUL_STOP_SECONDS };
 }
 
 /** Ingress options for an ALB: class `alb` plus the checked annotations. */
