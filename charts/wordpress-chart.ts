@@ -16,7 +16,9 @@ import { InvalidPropError } from '../src/common/errors';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
-import { MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { CURL, MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { withProxyLimits } from '../src/exposure/proxy-limits';
+import { ingressSiteUrl } from '../src/exposure/site-url';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
 
 /** Props of {@link WordPressChart}. */
@@ -118,6 +120,8 @@ export class WordPressChart extends Chart {
       ...props.wordpress,
       image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image, 'wordpress.image'),
       cliImage: resolveImage(props.imageRegistry, props.wordpress?.cliImage, WORDPRESS_CLI.image, 'wordpress.cliImage'),
+      cron: cronWithImage(props.wordpress?.cron, props.imageRegistry),
+      ingressUrl: props.ingress ? ingressSiteUrl(props.ingress) : undefined,
       database: this.mysql,
       credentials,
       labels,
@@ -127,12 +131,14 @@ export class WordPressChart extends Chart {
 
     this.resourceBudgets = [
       this.mysql.budget, this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
+      ...(this.wordpress.cron ? [this.wordpress.cron.budget] : []),
     ];
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
 
     if (props.ingress !== false) {
+      const php = this.wordpress.php;
       this.ingress = new WordPressIngress(this, 'ingress', {
-        ...props.ingress,
+        ...(php && props.ingress ? withProxyLimits(props.ingress, { bodyBytes: php.postMaxSizeBytes, executionSeconds: php.maxExecutionTime }) : props.ingress),
         name: release,
         serviceName: this.wordpress.service.name,
         servicePortName: 'http',
@@ -193,6 +199,26 @@ export class WordPressChart extends Chart {
       ports: [this.wordpress.httpPort],
       labels: policyLabels,
     });
+    const cron = this.wordpress.cron;
+    if (cron) {
+      // The cron call goes through the Service to a web pod, and nowhere else.
+      allowTraffic(this, 'cron-to-wordpress', {
+        name: `${release}-cron-to-web`,
+        podSelector: cron.podSelector,
+        direction: 'Egress',
+        ports: [this.wordpress.httpPort],
+        peerPodSelector: this.wordpress.podSelector,
+        labels: policyLabels,
+      });
+      allowTraffic(this, 'wordpress-from-cron', {
+        name: `${release}-web-from-cron`,
+        podSelector: this.wordpress.podSelector,
+        direction: 'Ingress',
+        ports: [this.wordpress.httpPort],
+        peerPodSelector: cron.podSelector,
+        labels: policyLabels,
+      });
+    }
     if (props.allowInternetEgress === false && props.internetEgress !== undefined) {
       throw new InvalidPropError('internetEgress', props.internetEgress, 'nothing when allowInternetEgress is false');
     }
@@ -227,4 +253,11 @@ export class WordPressChart extends Chart {
       }
     });
   }
+}
+
+/** The cron options with their curl image pulled through the registry, like every other image. */
+function cronWithImage(cron: WordPressOptions['cron'], registry?: ImageRegistry): WordPressOptions['cron'] {
+  if (cron === undefined || cron === false) return cron;
+  const options = cron === true ? {} : cron;
+  return { ...options, image: resolveImage(registry, options.image, CURL.image, 'wordpress.cron.image') };
 }

@@ -13,10 +13,8 @@ export const DB_CREDENTIALS_DIR = '/etc/wordpress/db';
 export const KEYS_DIR = '/etc/wordpress/keys';
 
 /**
- * PHP that the image's wp-config-docker.php evaluates. Core comes from the image at every start,
- * so a core update WordPress installed itself would vanish at the next restart while the schema
- * it upgraded stayed: core moves only with the image tag. Plugin and theme updates live in
- * wp-content and are unaffected.
+ * PHP that the image's wp-config-docker.php evaluates when nothing else is configured (the Jobs'
+ * wp-config.php): automatic core updates off, see `renderConfigExtra`.
  */
 export const CONFIG_EXTRA = "define('WP_AUTO_UPDATE_CORE', false);";
 
@@ -24,14 +22,14 @@ export const CONFIG_EXTRA = "define('WP_AUTO_UPDATE_CORE', false);";
  * The `WORDPRESS_*` variables the official images turn into wp-config.php: database settings and
  * table prefix, and (for the web pods) the keys and salts, all read from mounted Secret files.
  */
-export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: string, withKeys: boolean): k8s.EnvVar[] {
+export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: string, withKeys: boolean, configExtra = CONFIG_EXTRA): k8s.EnvVar[] {
   return [
     { name: 'WORDPRESS_DB_HOST', value: `${database.host}:${database.port}` },
     { name: 'WORDPRESS_DB_NAME_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.database}` },
     { name: 'WORDPRESS_DB_USER_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.username}` },
     { name: 'WORDPRESS_DB_PASSWORD_FILE', value: `${DB_CREDENTIALS_DIR}/${DATABASE_SECRET_KEYS.password}` },
     { name: 'WORDPRESS_TABLE_PREFIX', value: tablePrefix },
-    { name: 'WORDPRESS_CONFIG_EXTRA', value: CONFIG_EXTRA },
+    { name: 'WORDPRESS_CONFIG_EXTRA', value: configExtra },
     ...(withKeys ? Object.entries(WORDPRESS_KEYS_SECRET_KEYS).map(([key, variable]) => ({
       name: `${variable}_FILE`, value: `${KEYS_DIR}/${key}`,
     })) : []),

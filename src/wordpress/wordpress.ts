@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
-import { checkDnsLabel, checkInteger, checkOneOf } from '../common/checks';
+import { checkDnsLabel, checkInteger, checkOneOf, quantityToNumber } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
+import { contentHash } from '../common/content-hash';
+import { CONFIG_HASH_ANNOTATION } from '../common/annotations';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
@@ -13,6 +15,9 @@ import { checkWordPressCliImage, checkWordPressImage, WORDPRESS, WORDPRESS_CLI }
 import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { DatabaseUpgradeJob } from './database-upgrade-job';
+import { WordPressCronJob, WordPressCronOptions } from './cron-job';
+import { checkBelowContainer, CheckedPhpSettings, checkPhpSettings, PHP_CONF_DIR, PHP_INI_FILE, PhpSettings, renderPhpIni } from './php-settings';
+import { renderConfigExtra, WordPressConfigOptions } from './site-config';
 import {
   CONTENT_DIR, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, wordPressEnvironment,
 } from './wordpress-environment';
@@ -54,6 +59,12 @@ export interface WordPressOptions {
   readonly autoscaling?: WordPressAutoscaling | false;
   /** Table prefix of the WordPress schema. @default 'wp_' */
   readonly tablePrefix?: string;
+  /** wp-config.php settings: site URL, HTTPS, memory, file editing, raw lines. @default - DISALLOW_FILE_EDIT on, automatic core updates off, nothing else */
+  readonly config?: WordPressConfigOptions;
+  /** PHP limits (uploads, request body, memory, execution time), kept consistent with the Ingress's. @default - the image's PHP defaults: 2M uploads, 8M bodies, 128M, 30 s */
+  readonly php?: PhpSettings;
+  /** Run wp-cron from a CronJob (and not on page views): `true` for the defaults. @default false */
+  readonly cron?: WordPressCronOptions | boolean;
 }
 
 /** Props of {@link WordPress}. */
@@ -66,6 +77,8 @@ export interface WordPressProps extends WordPressOptions {
   readonly labels: StandardLabels;
   /** Cloud identity of the WordPress pods (e.g. for a media-offload plugin). @default - none */
   readonly identity?: IWorkloadIdentity;
+  /** The URL the chart's Ingress serves (first host, https with TLS), for `config.siteUrl: true` and the cron Host header. @default - none */
+  readonly ingressUrl?: string;
 }
 
 /** The port Apache listens on; non-root thanks to the `ip_unprivileged_port_start` sysctl. */
@@ -98,6 +111,12 @@ export class WordPress extends Construct {
   public readonly databaseUpgrade: DatabaseUpgradeJob;
   /** The most the web tier holds at once (autoscaling maximum plus a rollout surge), for namespace quotas. */
   public readonly budget: ResourceBudget;
+  /** The PHP limits, when `php` is set. */
+  public readonly php?: CheckedPhpSettings;
+  /** The CronJob running wp-cron, when `cron` is on. */
+  public readonly cron?: WordPressCronJob;
+  /** The pinned site URL (`WP_HOME`), when `config.siteUrl` is set. */
+  public readonly siteUrl?: string;
 
   constructor(scope: Construct, id: string, props: WordPressProps) {
     super(scope, id);
@@ -118,6 +137,18 @@ export class WordPress extends Construct {
     const resources = resolveResources('wordpress.resources', props.resources, DEFAULT_RESOURCES);
     const labels = props.labels.withComponent('web', 'wordpress');
     this.podSelector = labels.selector;
+    const containerMemory = quantityToNumber(resources.limits.memory);
+    const cronOn = props.cron !== undefined && props.cron !== false;
+    const config = renderConfigExtra('wordpress.config', props.config, { ingressUrl: props.ingressUrl, cronJob: cronOn });
+    if (config.memoryLimitBytes !== undefined) {
+      checkBelowContainer('wordpress.config.memoryLimit', props.config?.memoryLimit, config.memoryLimitBytes, containerMemory);
+    }
+    this.siteUrl = config.siteUrl;
+    this.php = props.php === undefined ? undefined : checkPhpSettings('wordpress.php', props.php, containerMemory);
+    const phpConfigMap = this.php && new k8s.KubeConfigMap(this, 'php', {
+      metadata: { name: `${name}-php`, labels: labels.all },
+      data: { [PHP_INI_FILE]: renderPhpIni(this.php) },
+    });
 
     this.contentClaim = new k8s.KubePersistentVolumeClaim(this, 'content', {
       metadata: { name: `${name}-content`, labels: labels.all },
@@ -141,7 +172,11 @@ export class WordPress extends Construct {
           ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } }
           : { type: 'Recreate' },
         template: {
-          metadata: { labels: labels.all },
+          metadata: {
+            labels: labels.all,
+            // A file mounted with subPath never sees ConfigMap updates: a new ini rolls the pods instead.
+            ...(this.php ? { annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(renderPhpIni(this.php)) } } : {}),
+          },
           spec: {
             serviceAccountName: serviceAccount.serviceAccount.name,
             automountServiceAccountToken: false,
@@ -162,7 +197,7 @@ export class WordPress extends Construct {
               image,
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
-              env: wordPressEnvironment(props.database, tablePrefix, true),
+              env: wordPressEnvironment(props.database, tablePrefix, true, config.php),
               resources: toResourceRequirements(resources),
               securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
               // Apache starts only after the entrypoint copied core (seconds) and any missing bundled
@@ -203,6 +238,8 @@ export class WordPress extends Construct {
                 { name: 'run', mountPath: '/run' },
                 // PHP sessions and uploads in progress.
                 { name: 'tmp', mountPath: '/tmp' },
+                // One file, not the directory: the image's own ini files (extensions, opcache) stay.
+                ...(phpConfigMap ? [{ name: 'php', mountPath: `${PHP_CONF_DIR}/${PHP_INI_FILE}`, subPath: PHP_INI_FILE, readOnly: true }] : []),
               ],
             }],
             volumes: [
@@ -214,6 +251,7 @@ export class WordPress extends Construct {
               { name: 'keys', secret: { secretName: props.credentials.secretNames.wordpressKeys, defaultMode: 0o440 } },
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              ...(phpConfigMap ? [{ name: 'php', configMap: { name: phpConfigMap.name, defaultMode: 0o444 } }] : []),
             ],
           },
         },
@@ -238,6 +276,18 @@ export class WordPress extends Construct {
       tablePrefix,
       labels: props.labels,
     });
+
+    if (cronOn) {
+      const cronOptions = props.cron === true ? {} : props.cron as WordPressCronOptions;
+      const url = this.siteUrl ?? props.ingressUrl;
+      this.cron = new WordPressCronJob(this, 'cron', {
+        ...cronOptions,
+        name,
+        serviceName: this.service.name,
+        host: url ? new URL(url).host : undefined,
+        labels: props.labels,
+      });
+    }
 
     if (scaled) this.addAvailability(name, labels, replicas, autoscaling);
     // A rolling update surges one pod over the most the Deployment runs.

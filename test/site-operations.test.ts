@@ -1,0 +1,252 @@
+import { Testing } from 'cdk8s';
+import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
+import { Platform } from '../src/eks/platform';
+import { ImageRegistry } from '../src/eks/images/image-registry';
+import { phpString, renderConfigExtra } from '../src/wordpress/site-config';
+import { CURL } from '../src/images';
+import { all, find, mainContainer, Manifest } from './helpers';
+import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
+import { validationErrors } from './support/validity';
+
+const TLS_INGRESS = { className: 'nginx', hosts: ['blog.example.com', 'www.example.com'], tlsSecretName: 'blog-tls' };
+
+function synthSite(props: WordPressChartProps = {}): Manifest[] {
+  return Testing.synth(new WordPressChart(Testing.app(), 'site', { ingress: TLS_INGRESS, ...props })) as Manifest[];
+}
+
+function configExtra(objects: Manifest[]): string {
+  return mainContainer(find(objects, 'Deployment', 'wordpress')).env.find((e: any) => e.name === 'WORDPRESS_CONFIG_EXTRA').value;
+}
+
+describe('wp-config settings (WORDPRESS_CONFIG_EXTRA)', () => {
+  test('by default: automatic core updates and the file editor off, nothing else', () => {
+    // Given a site with no config options
+    // When it is synthesized
+    const php = configExtra(synthSite());
+    // Then only the two defaults the issue asks for are defined
+    expect(php).toBe("define('WP_AUTO_UPDATE_CORE', false);\ndefine('DISALLOW_FILE_EDIT', true);");
+  });
+
+  test('siteUrl: true pins WP_HOME and WP_SITEURL to the first Ingress host, https with TLS, and forces SSL for the dashboard', () => {
+    const php = configExtra(synthSite({ wordpress: { config: { siteUrl: true } } }));
+    expect(php).toContain("define('WP_HOME', 'https://blog.example.com');");
+    expect(php).toContain("define('WP_SITEURL', 'https://blog.example.com');");
+    expect(php).toContain("define('FORCE_SSL_ADMIN', true);");
+  });
+
+  test('siteUrl: true behind an ALB with an ACM certificate is https', () => {
+    const objects = synthSite({
+      ingress: { hosts: ['shop.example.com'] },
+      platform: Platform.eks({ alb: { certificateArns: ['arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'] } }),
+      wordpress: { config: { siteUrl: true } },
+    });
+    expect(configExtra(objects)).toContain("define('WP_HOME', 'https://shop.example.com');");
+  });
+
+  test('siteUrl: true without TLS is http, and FORCE_SSL_ADMIN stays off', () => {
+    const php = configExtra(synthSite({ ingress: { hosts: ['blog.localhost'] }, wordpress: { config: { siteUrl: true } } }));
+    expect(php).toContain("define('WP_HOME', 'http://blog.localhost');");
+    expect(php).not.toContain('FORCE_SSL_ADMIN');
+  });
+
+  test('every option reaches wp-config, raw lines last', () => {
+    const php = configExtra(synthSite({
+      wordpress: {
+        config: { siteUrl: 'https://example.com/blog', memoryLimit: '256M', disallowFileEdit: false, disallowFileMods: true, extraLines: ["define('WP_POST_REVISIONS', 10);"] },
+      },
+    }));
+    expect(php.split('\n')).toEqual([
+      "define('WP_AUTO_UPDATE_CORE', false);",
+      "define('DISALLOW_FILE_EDIT', false);",
+      "define('DISALLOW_FILE_MODS', true);",
+      "define('WP_HOME', 'https://example.com/blog');",
+      "define('WP_SITEURL', 'https://example.com/blog');",
+      "define('FORCE_SSL_ADMIN', true);",
+      "define('WP_MEMORY_LIMIT', '256M');",
+      "define('WP_POST_REVISIONS', 10);",
+    ]);
+  });
+
+  test('PHP string literals escape the only two characters special in single quotes', () => {
+    expect(phpString("it's a \\ test")).toBe("'it\\'s a \\\\ test'");
+    // A quote cannot end the literal early: every ' in the output is escaped or a delimiter.
+    expect(phpString("'); system('id'); //")).toBe("'\\'); system(\\'id\\'); //'");
+  });
+
+  test('the database upgrade Job keeps the plain wp-config: raw lines may need files only the web pods mount', () => {
+    const objects = synthSite({ wordpress: { config: { extraLines: ["require '/etc/site/extra.php';"] } } });
+    const job = all(objects, 'Job').find((j) => j.metadata.name.startsWith('wordpress-update-db-'))!;
+    const env = mainContainer(job).env.find((e: any) => e.name === 'WORDPRESS_CONFIG_EXTRA');
+    expect(env.value).toBe("define('WP_AUTO_UPDATE_CORE', false);");
+  });
+
+  const rejected: RejectionCase[] = [
+    { name: 'PHP code in the site URL', prop: 'wordpress.config.siteUrl', value: "https://x.example.com');system('id", allowed: 'an absolute URL' },
+    { name: 'a site URL with a trailing slash', prop: 'wordpress.config.siteUrl', value: 'https://blog.example.com/', allowed: 'no trailing slash' },
+    { name: 'a site URL on an IP-less bad host', prop: 'wordpress.config.siteUrl', value: 'https://Blog_Example', allowed: 'a DNS host name' },
+    { name: 'a site URL of another scheme', prop: 'wordpress.config.siteUrl', value: 'ftp://blog.example.com', allowed: 'http or https' },
+    { name: 'a memory limit that is not PHP shorthand', prop: 'wordpress.config.memoryLimit', value: '256Mi', allowed: 'K, M or G' },
+    { name: 'a memory limit above the container limit', prop: 'wordpress.config.memoryLimit', value: '1G', allowed: "less than the container's memory limit" },
+  ];
+  test.each(rejected)('rejects $name', ({ prop, value, allowed }) => {
+    const key = prop.split('.').pop()!;
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: TLS_INGRESS, wordpress: { config: { [key]: value } } })), { prop, value, allowed });
+  });
+
+  test('rejects siteUrl: true when the first Ingress host is a wildcard', () => {
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: { hosts: ['*.example.com'] }, wordpress: { config: { siteUrl: true } } })),
+      { prop: 'wordpress.config.siteUrl', value: true, allowed: 'not a wildcard' });
+  });
+
+  test('rejects forceSslAdmin on a plain-HTTP site URL', () => {
+    expect(() => renderConfigExtra('wordpress.config', { siteUrl: 'http://blog.example.com', forceSslAdmin: true }))
+      .toThrow('Invalid wordpress.config.forceSslAdmin: true');
+  });
+});
+
+describe('PHP limits', () => {
+  const php = { uploadMaxFilesize: '64M', postMaxSize: '72M', memoryLimit: '256M', maxExecutionTime: 120 };
+
+  test('an ini file from a ConfigMap, mounted as one file into conf.d, rolled out by its hash', () => {
+    // Given PHP limits
+    const objects = synthSite({ wordpress: { php } });
+    // Then the ConfigMap holds them
+    const configMap = find(objects, 'ConfigMap', 'wordpress-php');
+    expect(configMap.data['zz-wordpress.ini']).toContain('upload_max_filesize = 64M\npost_max_size = 72M\nmemory_limit = 256M\nmax_execution_time = 120\n');
+    // And only that file is mounted, so the image's other ini files stay visible
+    const deployment = find(objects, 'Deployment', 'wordpress');
+    expect(mainContainer(deployment).volumeMounts).toContainEqual({
+      name: 'php', mountPath: '/usr/local/etc/php/conf.d/zz-wordpress.ini', subPath: 'zz-wordpress.ini', readOnly: true,
+    });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'php', configMap: { name: 'wordpress-php', defaultMode: 0o444 } });
+    // And a change of the ini changes the pod template (subPath mounts never see ConfigMap updates)
+    const other = find(synthSite({ wordpress: { php: { ...php, maxExecutionTime: 60 } } }), 'Deployment', 'wordpress');
+    expect(other.spec.template.metadata.annotations['cdk8s-wordpress-eks/config-hash'])
+      .not.toBe(deployment.spec.template.metadata.annotations['cdk8s-wordpress-eks/config-hash']);
+  });
+
+  test('without php: no ConfigMap, no mount', () => {
+    const objects = synthSite();
+    expect(all(objects, 'ConfigMap').map((c) => c.metadata.name)).not.toContain('wordpress-php');
+    expect(mainContainer(find(objects, 'Deployment', 'wordpress')).volumeMounts.map((m: any) => m.name)).not.toContain('php');
+  });
+
+  test('ingress-nginx gets a body size of post_max_size and timeouts past max_execution_time', () => {
+    const ingress = find(synthSite({ wordpress: { php } }), 'Ingress', 'wordpress');
+    expect(ingress.metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/proxy-body-size': '72m',
+      'nginx.ingress.kubernetes.io/proxy-read-timeout': '130',
+      'nginx.ingress.kubernetes.io/proxy-send-timeout': '130',
+    });
+  });
+
+  test('a larger body size the user set is kept', () => {
+    const ingress = find(synthSite({
+      ingress: { ...TLS_INGRESS, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '1g' } },
+      wordpress: { php },
+    }), 'Ingress', 'wordpress');
+    expect(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('1g');
+  });
+
+  test('an ALB gets its idle timeout past max_execution_time, next to the attributes already set', () => {
+    const ingress = find(synthSite({
+      ingress: { hosts: ['shop.example.com'] },
+      platform: Platform.eks({ alb: { loadBalancerAttributes: { 'deletion_protection.enabled': true } } }),
+      wordpress: { php },
+    }), 'Ingress', 'wordpress');
+    expect(ingress.metadata.annotations!['alb.ingress.kubernetes.io/load-balancer-attributes'])
+      .toBe('deletion_protection.enabled=true,idle_timeout.timeout_seconds=130');
+    expect(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-body-size']).toBeUndefined();
+  });
+
+  const rejected: (RejectionCase & { props: WordPressChartProps })[] = [
+    { name: 'uploads larger than the request body', prop: 'wordpress.php.postMaxSize', value: '8M', allowed: 'at least uploadMaxFilesize',
+      props: { wordpress: { php: { uploadMaxFilesize: '16M', postMaxSize: '8M' } } } },
+    { name: 'a request body larger than /tmp', prop: 'wordpress.php.postMaxSize', value: '2G', allowed: 'at most 1G',
+      props: { wordpress: { php: { postMaxSize: '2G' } } } },
+    { name: 'a PHP memory limit at the container limit', prop: 'wordpress.php.memoryLimit', value: '512M', allowed: "less than the container's memory limit",
+      props: { wordpress: { php: { memoryLimit: '512M' } } } },
+    { name: 'an execution time of zero (unlimited)', prop: 'wordpress.php.maxExecutionTime', value: 0, allowed: '1',
+      props: { wordpress: { php: { maxExecutionTime: 0 } } } },
+    { name: 'a smaller nginx body size than post_max_size', prop: 'ingress.annotations["nginx.ingress.kubernetes.io/proxy-body-size"]', value: '1m', allowed: 'at least 72m',
+      props: { ingress: { ...TLS_INGRESS, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '1m' } }, wordpress: { php } } },
+    { name: 'a shorter nginx read timeout', prop: 'ingress.annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]', value: '60', allowed: 'at least 130',
+      props: { ingress: { ...TLS_INGRESS, annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60' } }, wordpress: { php } } },
+    { name: 'a shorter ALB idle timeout', prop: 'ingress.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]', value: 'idle_timeout.timeout_seconds=60', allowed: 'at least 130',
+      props: { ingress: { hosts: ['shop.example.com'] }, platform: Platform.eks({ alb: { loadBalancerAttributes: { 'idle_timeout.timeout_seconds': 60 } } }), wordpress: { php } } },
+  ];
+  test.each(rejected)('rejects $name', ({ props, ...expected }) => {
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: TLS_INGRESS, ...props })), expected);
+  });
+});
+
+describe('wp-cron as a CronJob', () => {
+  test('off by default: WordPress runs cron on page views', () => {
+    const objects = synthSite();
+    expect(all(objects, 'CronJob')).toEqual([]);
+    expect(configExtra(objects)).not.toContain('DISABLE_WP_CRON');
+  });
+
+  test('on: DISABLE_WP_CRON, and a CronJob calling wp-cron.php through the Service with the site host', () => {
+    // Given cron on a TLS site
+    const objects = synthSite({ wordpress: { cron: true } });
+    // Then page views no longer run it
+    expect(configExtra(objects)).toContain("define('DISABLE_WP_CRON', true);");
+    // And the CronJob runs every 5 minutes, never twice at once
+    const cronJob = find(objects, 'CronJob', 'wordpress-cron');
+    expect(cronJob.spec).toMatchObject({ schedule: '*/5 * * * *', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 60 });
+    const pod = cronJob.spec.jobTemplate.spec.template.spec;
+    expect(pod).toMatchObject({ serviceAccountName: 'wordpress-cron', automountServiceAccountToken: false, restartPolicy: 'Never' });
+    expect(find(objects, 'ServiceAccount', 'wordpress-cron').automountServiceAccountToken).toBe(false);
+    // And it calls the Service with the site's Host header, failing on an HTTP error
+    const container = pod.containers[0];
+    expect(container.image).toBe(CURL.image);
+    expect(container.command).toEqual(['curl']);
+    expect(container.args).toEqual(expect.arrayContaining(['--fail', '--header', 'Host: blog.example.com', 'http://wordpress/wp-cron.php?doing_wp_cron']));
+  });
+
+  test('on: exactly the cron-to-WordPress flow on :80 is opened, both ways', () => {
+    const objects = synthSite({ wordpress: { cron: { schedule: '*/10 * * * *' } } });
+    const cronSelector = find(objects, 'CronJob', 'wordpress-cron').spec.jobTemplate.spec.template.metadata.labels;
+    const webSelector = find(objects, 'Deployment', 'wordpress').spec.selector.matchLabels;
+    const egress = find(objects, 'NetworkPolicy', 'wordpress-cron-to-web').spec;
+    expect(egress.podSelector.matchLabels['app.kubernetes.io/component']).toBe('cron');
+    expect(cronSelector).toMatchObject(egress.podSelector.matchLabels);
+    expect(egress.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 80 }], to: [{ podSelector: { matchLabels: webSelector } }] }]);
+    const ingress = find(objects, 'NetworkPolicy', 'wordpress-web-from-cron').spec;
+    expect(ingress.podSelector.matchLabels).toEqual(webSelector);
+    expect(ingress.ingress[0].from[0].podSelector.matchLabels).toEqual(egress.podSelector.matchLabels);
+  });
+
+  test('the curl image goes through the image registry like every other image', () => {
+    const objects = synthSite({ wordpress: { cron: true }, imageRegistry: ImageRegistry.prefix('registry.example.com/mirror') });
+    expect(find(objects, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].image).toMatch(/^registry\.example\.com\/mirror\/curlimages\/curl:/);
+  });
+
+  test('its pod counts in the namespace budget', () => {
+    const chart = new WordPressChart(Testing.app(), 'site', { ingress: TLS_INGRESS, wordpress: { cron: true } });
+    expect(chart.resourceBudgets).toContain(chart.wordpress.cron!.budget);
+  });
+
+  const rejected: RejectionCase[] = [
+    { name: 'a six-field schedule', prop: 'wordpress.cron.schedule', value: '0 */5 * * * *', allowed: 'five cron fields' },
+    { name: 'a macro schedule', prop: 'wordpress.cron.schedule', value: '@hourly', allowed: 'five cron fields' },
+    { name: 'a timeout under a minute', prop: 'wordpress.cron.timeoutSeconds', value: 5, allowed: '60 to 3600' },
+  ];
+  test.each(rejected)('rejects $name', ({ prop, value, allowed }) => {
+    const key = prop.split('.').pop()!;
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: TLS_INGRESS, wordpress: { cron: { [key]: value } } })), { prop, value, allowed });
+  });
+});
+
+test('a site with every option, on generic and on EKS, is strictly valid and within policy', () => {
+  const wordpress = {
+    config: { siteUrl: true, memoryLimit: '256M', disallowFileMods: true },
+    php: { uploadMaxFilesize: '64M', maxExecutionTime: 120 },
+    cron: true,
+  };
+  const generic = synthSite({ wordpress });
+  const eks = synthSite({ ingress: { hosts: ['shop.example.com'] }, platform: Platform.eks(), wordpress });
+  expect(validationErrors([...generic])).toEqual([]);
+  expect(validationErrors([...eks])).toEqual([]);
+});
