@@ -219,6 +219,21 @@ export class WordPressChart extends Chart {
         labels: policyLabels,
       });
     }
+    const smtp = this.wordpress.smtp;
+    if (smtp) {
+      const cidrs = smtp.options.destinationCidrs;
+      if (cidrs !== undefined && (!Array.isArray(cidrs) || cidrs.length === 0)) {
+        throw new InvalidPropError('wordpress.smtp.destinationCidrs', cidrs, 'a non-empty list of CIDR blocks, or none for public addresses only');
+      }
+      allowTraffic(this, 'wordpress-smtp', {
+        name: `${release}-web-smtp-out`,
+        podSelector: this.wordpress.podSelector,
+        direction: 'Egress',
+        ports: [smtp.port],
+        peerIpBlocks: cidrs ? ipBlocksOf('wordpress.smtp.destinationCidrs', cidrs) : resolveInternetEgress('internetEgress', props.internetEgress).ipBlocks,
+        labels: policyLabels,
+      });
+    }
     if (props.allowInternetEgress === false && props.internetEgress !== undefined) {
       throw new InvalidPropError('internetEgress', props.internetEgress, 'nothing when allowInternetEgress is false');
     }

@@ -12,6 +12,7 @@ export { WordPressCronJob } from './wordpress/cron-job';
 export type { WordPressCronJobProps, WordPressCronOptions } from './wordpress/cron-job';
 export type { WordPressConfigOptions } from './wordpress/site-config';
 export type { CheckedPhpSettings, PhpSettings } from './wordpress/php-settings';
+export type { CheckedSmtp, SmtpEncryption, SmtpOptions } from './wordpress/smtp';
 export * from './credentials/credentials';
 export { CredentialsGenerator, DEFAULT_API_SERVER_PORTS } from './credentials/credentials-generator';
 export type { CredentialsGeneratorProps, GeneratedCredentialsOptions } from './credentials/credentials-generator';

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
 import { Platform } from '../src/eks/platform';
+import { Credentials } from '../src/credentials/credentials';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { phpString, renderConfigExtra } from '../src/wordpress/site-config';
 import { CURL } from '../src/images';
@@ -239,11 +240,86 @@ describe('wp-cron as a CronJob', () => {
   });
 });
 
+describe('mail through SMTP', () => {
+  const smtp = {
+    host: 'email-smtp.eu-west-1.amazonaws.com', credentialsSecret: 'ses-smtp', fromAddress: 'blog@example.com', fromName: "O'Brien's blog",
+  };
+
+  test('off by default: no plugin, no SMTP egress', () => {
+    const objects = synthSite();
+    expect(all(objects, 'ConfigMap').map((c) => c.metadata.name)).not.toContain('wordpress-mu-plugins');
+    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('wordpress-web-smtp-out');
+    expect(find(objects, 'Deployment', 'wordpress').spec.template.spec.initContainers).toBeUndefined();
+  });
+
+  test('the settings reach wp-config as quoted constants, the password never does', () => {
+    const php = configExtra(synthSite({ wordpress: { smtp } }));
+    expect(php.split('\n')).toEqual(expect.arrayContaining([
+      "define('CDK8S_SMTP_HOST', 'email-smtp.eu-west-1.amazonaws.com');",
+      "define('CDK8S_SMTP_PORT', 587);",
+      "define('CDK8S_SMTP_SECURE', 'tls');",
+      "define('CDK8S_SMTP_FROM', 'blog@example.com');",
+      "define('CDK8S_SMTP_FROM_NAME', 'O\\'Brien\\'s blog');",
+      "define('CDK8S_SMTP_CREDENTIALS_DIR', '/etc/wordpress/smtp');",
+    ]));
+  });
+
+  test('the must-use plugin is copied from its ConfigMap into wp-content/mu-plugins by an init container, as www-data', () => {
+    const objects = synthSite({ wordpress: { smtp } });
+    const plugin = find(objects, 'ConfigMap', 'wordpress-mu-plugins').data['cdk8s-wordpress-smtp.php'];
+    expect(plugin).toContain("add_action('phpmailer_init'");
+    expect(plugin).toContain("!defined('CDK8S_SMTP_HOST')");
+    const pod = find(objects, 'Deployment', 'wordpress').spec.template.spec;
+    const [init] = pod.initContainers;
+    expect(init.name).toBe('mu-plugins');
+    expect(init.volumeMounts).toEqual([
+      { name: 'content', mountPath: '/wp-content', subPath: 'wp-content' },
+      { name: 'mu-plugins', mountPath: '/etc/wordpress/mu-plugins', readOnly: true },
+    ]);
+    expect(init.command[2]).toContain('mv -f "$tmp" /wp-content/mu-plugins/"$(basename "$file")"');
+    expect(init.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 33, readOnlyRootFilesystem: true });
+    // And the credentials are files from the Secret, readable by www-data only
+    expect(pod.volumes).toContainEqual({
+      name: 'smtp-credentials',
+      secret: { secretName: 'ses-smtp', defaultMode: 0o440, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
+    });
+    expect(mainContainer(find(objects, 'Deployment', 'wordpress')).volumeMounts).toContainEqual({ name: 'smtp-credentials', mountPath: '/etc/wordpress/smtp', readOnly: true });
+  });
+
+  test('the credentials Secret is declared as managed outside the output, next to existing credentials', () => {
+    const objects = synthSite({ credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }), wordpress: { smtp } });
+    expect(find(objects, 'Deployment', 'wordpress').metadata.annotations!['cdk8s-wordpress-eks/external-refs']).toBe('Secret/db,Secret/keys,Secret/ses-smtp');
+  });
+
+  test('WordPress may reach the SMTP port on public addresses only, or on the ranges given', () => {
+    const objects = synthSite({ wordpress: { smtp } });
+    const policy = find(objects, 'NetworkPolicy', 'wordpress-web-smtp-out').spec;
+    expect(policy.egress[0].ports).toEqual([{ protocol: 'TCP', port: 587 }]);
+    expect(policy.egress[0].to).toEqual(find(objects, 'NetworkPolicy', 'wordpress-web-internet-out').spec.egress[0].to);
+    const relay = find(synthSite({ wordpress: { smtp: { host: 'relay.mail.svc.cluster.local', encryption: 'none', fromAddress: 'a@example.com', destinationCidrs: ['10.100.0.0/16'] } } }),
+      'NetworkPolicy', 'wordpress-web-smtp-out').spec;
+    expect(relay.egress).toEqual([{ ports: [{ protocol: 'TCP', port: 25 }], to: [{ ipBlock: { cidr: '10.100.0.0/16' } }] }]);
+  });
+
+  const rejected: RejectionCase[] = [
+    { name: 'a password over an unencrypted connection', prop: 'wordpress.smtp.encryption', value: 'none', allowed: 'clear text' },
+    { name: 'a sender that is not an address', prop: 'wordpress.smtp.fromAddress', value: "x'@example.com", allowed: 'an e-mail address' },
+    { name: 'a sender name with a line break', prop: 'wordpress.smtp.fromName', value: 'Blog\nBcc: x@example.com', allowed: 'without line breaks' },
+    { name: 'a host that is not a DNS name', prop: 'wordpress.smtp.host', value: 'smtp example', allowed: 'DNS-1123 subdomain' },
+    { name: 'an empty list of ranges (would mean anywhere)', prop: 'wordpress.smtp.destinationCidrs', value: [], allowed: 'a non-empty list' },
+  ];
+  test.each(rejected)('rejects $name', ({ prop, value, allowed }) => {
+    const key = prop.split('.').pop()!;
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: TLS_INGRESS, wordpress: { smtp: { ...smtp, [key]: value } } })), { prop, value, allowed });
+  });
+});
+
 test('a site with every option, on generic and on EKS, is strictly valid and within policy', () => {
   const wordpress = {
     config: { siteUrl: true, memoryLimit: '256M', disallowFileMods: true },
     php: { uploadMaxFilesize: '64M', maxExecutionTime: 120 },
     cron: true,
+    smtp: { host: 'email-smtp.eu-west-1.amazonaws.com', credentialsSecret: 'ses-smtp', fromAddress: 'blog@example.com' },
   };
   const generic = synthSite({ wordpress });
   const eks = synthSite({ ingress: { hosts: ['shop.example.com'] }, platform: Platform.eks(), wordpress });

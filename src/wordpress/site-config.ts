@@ -29,6 +29,8 @@ export interface ConfigContext {
   readonly ingressUrl?: string;
   /** `DISABLE_WP_CRON`: a CronJob runs due events, not page views. */
   readonly cronJob: boolean;
+  /** Checked lines other settings add (SMTP), before `extraLines`. */
+  readonly generatedLines?: string[];
 }
 
 /** What {@link renderConfigExtra} decided, for the parts of the site that depend on it. */
@@ -116,6 +118,7 @@ export function renderConfigExtra(prop: string, options: WordPressConfigOptions 
     ...(forceSslAdmin ? [define('FORCE_SSL_ADMIN', true)] : []),
     ...(options.memoryLimit !== undefined ? [define('WP_MEMORY_LIMIT', options.memoryLimit)] : []),
     ...(context.cronJob ? [define('DISABLE_WP_CRON', true)] : []),
+    ...(context.generatedLines ?? []),
     ...extraLines,
   ];
   return { php: lines.join('\n'), siteUrl, memoryLimitBytes };

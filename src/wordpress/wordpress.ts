@@ -4,7 +4,7 @@ import { checkDnsLabel, checkInteger, checkOneOf, quantityToNumber } from '../co
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
 import { contentHash } from '../common/content-hash';
-import { CONFIG_HASH_ANNOTATION } from '../common/annotations';
+import { CONFIG_HASH_ANNOTATION, EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
@@ -18,6 +18,7 @@ import { DatabaseUpgradeJob } from './database-upgrade-job';
 import { WordPressCronJob, WordPressCronOptions } from './cron-job';
 import { checkBelowContainer, CheckedPhpSettings, checkPhpSettings, PHP_CONF_DIR, PHP_INI_FILE, PhpSettings, renderPhpIni } from './php-settings';
 import { renderConfigExtra, WordPressConfigOptions } from './site-config';
+import { CheckedSmtp, checkSmtp, SMTP_CREDENTIALS_DIR, SMTP_PLUGIN, SMTP_PLUGIN_FILE, SmtpOptions } from './smtp';
 import {
   CONTENT_DIR, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, wordPressEnvironment,
 } from './wordpress-environment';
@@ -65,6 +66,8 @@ export interface WordPressOptions {
   readonly php?: PhpSettings;
   /** Run wp-cron from a CronJob (and not on page views): `true` for the defaults. @default false */
   readonly cron?: WordPressCronOptions | boolean;
+  /** Send mail through an SMTP server, by a must-use plugin. @default - none: the image has no sendmail, so WordPress sends no mail (password resets included) */
+  readonly smtp?: SmtpOptions;
 }
 
 /** Props of {@link WordPress}. */
@@ -117,6 +120,8 @@ export class WordPress extends Construct {
   public readonly cron?: WordPressCronJob;
   /** The pinned site URL (`WP_HOME`), when `config.siteUrl` is set. */
   public readonly siteUrl?: string;
+  /** The SMTP settings, when `smtp` is set. */
+  public readonly smtp?: CheckedSmtp;
 
   constructor(scope: Construct, id: string, props: WordPressProps) {
     super(scope, id);
@@ -139,7 +144,10 @@ export class WordPress extends Construct {
     this.podSelector = labels.selector;
     const containerMemory = quantityToNumber(resources.limits.memory);
     const cronOn = props.cron !== undefined && props.cron !== false;
-    const config = renderConfigExtra('wordpress.config', props.config, { ingressUrl: props.ingressUrl, cronJob: cronOn });
+    this.smtp = props.smtp === undefined ? undefined : checkSmtp('wordpress.smtp', props.smtp);
+    const config = renderConfigExtra('wordpress.config', props.config, {
+      ingressUrl: props.ingressUrl, cronJob: cronOn, generatedLines: this.smtp?.configLines,
+    });
     if (config.memoryLimitBytes !== undefined) {
       checkBelowContainer('wordpress.config.memoryLimit', props.config?.memoryLimit, config.memoryLimitBytes, containerMemory);
     }
@@ -149,6 +157,12 @@ export class WordPress extends Construct {
       metadata: { name: `${name}-php`, labels: labels.all },
       data: { [PHP_INI_FILE]: renderPhpIni(this.php) },
     });
+    const muPlugins = this.smtp && new k8s.KubeConfigMap(this, 'mu-plugins', {
+      metadata: { name: `${name}-mu-plugins`, labels: labels.all },
+      data: { [SMTP_PLUGIN_FILE]: SMTP_PLUGIN },
+    });
+    // Files mounted with subPath or copied at start never see ConfigMap updates: a change rolls the pods instead.
+    const mountedConfig = [this.php && renderPhpIni(this.php), this.smtp && SMTP_PLUGIN].filter((text) => text);
 
     this.contentClaim = new k8s.KubePersistentVolumeClaim(this, 'content', {
       metadata: { name: `${name}-content`, labels: labels.all },
@@ -162,7 +176,7 @@ export class WordPress extends Construct {
     }
     const autoscaling = scaled && props.autoscaling !== false ? checkedAutoscaling(replicas, props.autoscaling) : undefined;
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels: labels.all, annotations: props.credentials.workloadAnnotations },
+      metadata: { name, labels: labels.all, annotations: withExternalRefs(props.credentials.workloadAnnotations, this.smtp?.options.credentialsSecret) },
       spec: {
         // With autoscaling the HPA owns the replica count; a value here would reset it at every apply.
         ...(autoscaling ? {} : { replicas }),
@@ -174,8 +188,7 @@ export class WordPress extends Construct {
         template: {
           metadata: {
             labels: labels.all,
-            // A file mounted with subPath never sees ConfigMap updates: a new ini rolls the pods instead.
-            ...(this.php ? { annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(renderPhpIni(this.php)) } } : {}),
+            ...(mountedConfig.length ? { annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(mountedConfig) } } : {}),
           },
           spec: {
             serviceAccountName: serviceAccount.serviceAccount.name,
@@ -192,6 +205,7 @@ export class WordPress extends Construct {
               whenUnsatisfiable: 'ScheduleAnyway',
               labelSelector: { matchLabels: labels.selector },
             })),
+            ...(muPlugins ? { initContainers: [muPluginsInstaller(image, resources)] } : {}),
             containers: [{
               name: 'wordpress',
               image,
@@ -240,6 +254,7 @@ export class WordPress extends Construct {
                 { name: 'tmp', mountPath: '/tmp' },
                 // One file, not the directory: the image's own ini files (extensions, opcache) stay.
                 ...(phpConfigMap ? [{ name: 'php', mountPath: `${PHP_CONF_DIR}/${PHP_INI_FILE}`, subPath: PHP_INI_FILE, readOnly: true }] : []),
+                ...(this.smtp?.options.credentialsSecret ? [{ name: 'smtp-credentials', mountPath: SMTP_CREDENTIALS_DIR, readOnly: true }] : []),
               ],
             }],
             volumes: [
@@ -252,6 +267,11 @@ export class WordPress extends Construct {
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
               ...(phpConfigMap ? [{ name: 'php', configMap: { name: phpConfigMap.name, defaultMode: 0o444 } }] : []),
+              ...(muPlugins ? [{ name: 'mu-plugins', configMap: { name: muPlugins.name, defaultMode: 0o444 } }] : []),
+              ...(this.smtp?.options.credentialsSecret ? [{
+                name: 'smtp-credentials',
+                secret: { secretName: this.smtp.options.credentialsSecret, defaultMode: 0o440, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
+              }] : []),
             ],
           },
         },
@@ -319,6 +339,46 @@ export class WordPress extends Construct {
       },
     });
   }
+}
+
+/** The workload's annotations with a Secret the user manages declared as an external reference. */
+function withExternalRefs(annotations: Record<string, string>, secretName?: string): Record<string, string> {
+  if (secretName === undefined) return annotations;
+  const refs = [annotations[EXTERNAL_REFS_ANNOTATION], `Secret/${secretName}`].filter((ref) => ref).join(',');
+  return { ...annotations, [EXTERNAL_REFS_ANNOTATION]: refs };
+}
+
+const MU_PLUGINS_SOURCE = '/etc/wordpress/mu-plugins';
+
+/**
+ * An init container that copies the must-use plugins from their ConfigMap into
+ * `wp-content/mu-plugins/` on the claim, as www-data. A copy, not a nested mount: a mount point under
+ * the claim's directory would be created by the container runtime as root, on the persistent volume,
+ * leaving `mu-plugins/` unwritable for the site's own must-use plugins. Written to a temporary name
+ * and renamed, so replicas starting together on shared storage never load half a file.
+ */
+function muPluginsInstaller(image: string, resources: ResolvedComputeResources): k8s.Container {
+  const target = `/${CONTENT_DIR}/mu-plugins`;
+  return {
+    name: 'mu-plugins',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', '-c', [
+      'set -eu',
+      `mkdir -p ${target}`,
+      `for file in ${MU_PLUGINS_SOURCE}/*.php; do`,
+      `  tmp=$(mktemp ${target}/.cdk8s.XXXXXX)`,
+      '  cat "$file" > "$tmp"',
+      `  mv -f "$tmp" ${target}/"$(basename "$file")"`,
+      'done',
+    ].join('\n')],
+    resources: toResourceRequirements({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: resources.limits.cpu, memory: '64Mi' } }),
+    securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
+    volumeMounts: [
+      { name: 'content', mountPath: `/${CONTENT_DIR}`, subPath: CONTENT_DIR },
+      { name: 'mu-plugins', mountPath: MU_PLUGINS_SOURCE, readOnly: true },
+    ],
+  };
 }
 
 interface CheckedAutoscaling {
