@@ -115,6 +115,11 @@ add_filter('wp_mail_from', static function () {
 	return CDK8S_SMTP_FROM;
 });
 
+// wp_mail() only returns false; the reason goes to the pod's output (the image logs PHP errors to stderr).
+add_action('wp_mail_failed', static function ($error) {
+	error_log('cdk8s-wordpress-smtp: ' . $error->get_error_message());
+});
+
 if (defined('CDK8S_SMTP_FROM_NAME')) {
 	add_filter('wp_mail_from_name', static function () {
 		return CDK8S_SMTP_FROM_NAME;
