@@ -132,6 +132,7 @@ export class WordPressChart extends Chart {
     this.resourceBudgets = [
       this.mysql.budget, this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
       ...(this.wordpress.cron ? [this.wordpress.cron.budget] : []),
+      ...(this.wordpress.pluginsJob ? [this.wordpress.pluginsJob.budget] : []),
     ];
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
 
@@ -216,6 +217,34 @@ export class WordPressChart extends Chart {
         direction: 'Ingress',
         ports: [this.wordpress.httpPort],
         peerPodSelector: cron.podSelector,
+        labels: policyLabels,
+      });
+    }
+    const pluginsJob = this.wordpress.pluginsJob;
+    if (pluginsJob) {
+      // wp-cli talks to MySQL and downloads from wordpress.org (HTTPS, public addresses only).
+      allowTraffic(this, 'mysql-from-plugins', {
+        name: `${release}-mysql-from-plugins`,
+        podSelector: this.mysql.podSelector,
+        direction: 'Ingress',
+        ports: [this.mysql.port],
+        peerPodSelector: pluginsJob.podSelector,
+        labels: policyLabels,
+      });
+      allowTraffic(this, 'plugins-to-mysql', {
+        name: `${release}-plugins-to-mysql`,
+        podSelector: pluginsJob.podSelector,
+        direction: 'Egress',
+        ports: [this.mysql.port],
+        peerPodSelector: this.mysql.podSelector,
+        labels: policyLabels,
+      });
+      allowTraffic(this, 'plugins-internet', {
+        name: `${release}-plugins-internet-out`,
+        podSelector: pluginsJob.podSelector,
+        direction: 'Egress',
+        ports: [443],
+        peerIpBlocks: resolveInternetEgress('internetEgress', props.internetEgress).ipBlocks,
         labels: policyLabels,
       });
     }

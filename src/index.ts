@@ -9,6 +9,8 @@ export * from './wordpress/wordpress';
 export { DatabaseUpgradeJob } from './wordpress/database-upgrade-job';
 export type { DatabaseUpgradeJobProps } from './wordpress/database-upgrade-job';
 export { WordPressCronJob } from './wordpress/cron-job';
+export { PluginsJob, MANAGED_PLUGINS_OPTION } from './wordpress/plugins-job';
+export type { PluginsJobProps, WordPressExtensions } from './wordpress/plugins-job';
 export type { WordPressCronJobProps, WordPressCronOptions } from './wordpress/cron-job';
 export type { WordPressConfigOptions } from './wordpress/site-config';
 export type { CheckedPhpSettings, PhpSettings } from './wordpress/php-settings';

@@ -1,10 +1,15 @@
+import { spawnSync } from 'child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
 import { Platform } from '../src/eks/platform';
 import { Credentials } from '../src/credentials/credentials';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { phpString, renderConfigExtra } from '../src/wordpress/site-config';
-import { CURL } from '../src/images';
+import { CURL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { pluginsScript } from '../src/wordpress/plugins-job';
 import { all, find, mainContainer, Manifest } from './helpers';
 import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
 import { validationErrors } from './support/validity';
@@ -320,9 +325,157 @@ test('a site with every option, on generic and on EKS, is strictly valid and wit
     php: { uploadMaxFilesize: '64M', maxExecutionTime: 120 },
     cron: true,
     smtp: { host: 'email-smtp.eu-west-1.amazonaws.com', credentialsSecret: 'ses-smtp', fromAddress: 'blog@example.com' },
+    plugins: ['akismet@5.3.3'],
+    themes: ['twentytwentyfour@1.2'],
   };
   const generic = synthSite({ wordpress });
   const eks = synthSite({ ingress: { hosts: ['shop.example.com'] }, platform: Platform.eks(), wordpress });
   expect(validationErrors([...generic])).toEqual([]);
   expect(validationErrors([...eks])).toEqual([]);
+});
+
+describe('plugins and themes declared in code', () => {
+  test('off by default: no Job', () => {
+    expect(all(synthSite(), 'Job').map((j) => j.metadata.name).filter((n) => n.startsWith('wordpress-plugins'))).toEqual([]);
+  });
+
+  test('a Job named by a hash of its pod spec installs them with wp-cli into the content claim, on the WordPress pod\'s node', () => {
+    // Given two plugins and a theme on ReadWriteOnce content
+    const objects = synthSite({ wordpress: { plugins: ['akismet@5.3.3', 'wordpress-seo@23.1'], themes: ['twentytwentyfour@1.2'] } });
+    const job = all(objects, 'Job').find((j) => j.metadata.name.startsWith('wordpress-plugins-'))!;
+    expect(job.metadata.name).toMatch(/^wordpress-plugins-[0-9a-f]{8}$/);
+    const pod = job.spec.template.spec;
+    // Then core comes from the WordPress image and wp from the CLI image, with the list in its env
+    expect(pod.initContainers[0].image).toBe(WORDPRESS.image);
+    const container = pod.containers[0];
+    expect(container.image).toBe(WORDPRESS_CLI.image);
+    expect(container.env).toEqual(expect.arrayContaining([
+      { name: 'PLUGINS', value: 'akismet@5.3.3 wordpress-seo@23.1' },
+      { name: 'THEMES', value: 'twentytwentyfour@1.2' },
+    ]));
+    // And it mounts the claim as the web pods do, next to them (ReadWriteOnce attaches on one node)
+    expect(container.volumeMounts).toContainEqual({ name: 'content', mountPath: '/var/www/html/wp-content', subPath: 'wp-content' });
+    expect(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([{
+      labelSelector: { matchLabels: find(objects, 'Deployment', 'wordpress').spec.selector.matchLabels }, topologyKey: 'kubernetes.io/hostname',
+    }]);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    // And a new list is a new Job
+    const other = all(synthSite({ wordpress: { plugins: ['akismet@5.3.4'] } }), 'Job').find((j) => j.metadata.name.startsWith('wordpress-plugins-'))!;
+    expect(other.metadata.name).not.toBe(job.metadata.name);
+  });
+
+  test('with ReadWriteMany content it may run on any node', () => {
+    const objects = synthSite({ wordpress: { plugins: ['akismet@5.3.3'], replicas: 2, storage: { accessMode: 'ReadWriteMany', storageClassName: 'efs' } } });
+    expect(all(objects, 'Job').find((j) => j.metadata.name.startsWith('wordpress-plugins-'))!.spec.template.spec.affinity).toBeUndefined();
+  });
+
+  test('its NetworkPolicies: MySQL, and HTTPS on public addresses only', () => {
+    const objects = synthSite({ wordpress: { plugins: ['akismet@5.3.3'] } });
+    const names = all(objects, 'NetworkPolicy').map((p) => p.metadata.name);
+    expect(names).toEqual(expect.arrayContaining(['wordpress-mysql-from-plugins', 'wordpress-plugins-to-mysql', 'wordpress-plugins-internet-out']));
+    const internet = find(objects, 'NetworkPolicy', 'wordpress-plugins-internet-out').spec.egress[0];
+    expect(internet.ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+    expect(internet.to).toEqual(find(objects, 'NetworkPolicy', 'wordpress-web-internet-out').spec.egress[0].to);
+  });
+
+  const rejected: RejectionCase[] = [
+    { name: 'a plugin without a version', prop: 'wordpress.plugins[0]', value: 'akismet', allowed: 'slug@version' },
+    { name: 'a plugin at latest', prop: 'wordpress.plugins[0]', value: 'akismet@latest', allowed: 'an exact version' },
+    { name: 'a slug with shell characters', prop: 'wordpress.plugins[0]', value: 'a;rm -rf@1.0', allowed: 'lower-case slug' },
+    { name: 'a plugin listed twice', prop: 'wordpress.plugins[1]', value: 'akismet@5.3.4', allowed: 'a slug not already listed' },
+  ];
+  test.each(rejected)('rejects $name', ({ prop, value, allowed }) => {
+    const plugins = prop.endsWith('[1]') ? ['akismet@5.3.3', value as string] : [value as string];
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: TLS_INGRESS, wordpress: { plugins } })), { prop, value, allowed });
+  });
+
+  describe('the script, against a stand-in wp', () => {
+    let state: string;
+    beforeEach(() => {
+      state = mkdtempSync(join(tmpdir(), 'plugins-'));
+      for (const dir of ['bin', 'plugins', 'active', 'themes', 'bad']) mkdirSync(join(state, dir));
+      writeFileSync(join(state, 'bin', 'wp'), [
+        '#!/bin/sh',
+        'S="$STATE"',
+        '[ "$1" = --skip-plugins ] && shift; [ "$1" = --skip-themes ] && shift',
+        'echo "$*" >> "$S/log"',
+        'case "$1 $2" in',
+        '  "core is-installed") [ -f "$S/installed" ]; exit $? ;;',
+        '  "plugin get") [ -f "$S/plugins/$3" ] || exit 1; cat "$S/plugins/$3" ;;',
+        '  "plugin install") echo "${4#--version=}" > "$S/plugins/$3" ;;',
+        '  "plugin verify-checksums") [ ! -f "$S/bad/$3" ]; exit $? ;;',
+        '  "plugin is-active") [ -f "$S/active/$3" ]; exit $? ;;',
+        '  "plugin activate") touch "$S/active/$3" ;;',
+        '  "plugin deactivate") rm "$S/active/$3" ;;',
+        '  "option get") [ -f "$S/option" ] || exit 1; cat "$S/option" ;;',
+        '  "option update") printf %s "$4" > "$S/option" ;;',
+        '  "theme get") [ -f "$S/themes/$3" ] || exit 1; cat "$S/themes/$3" ;;',
+        '  "theme install") echo "${4#--version=}" > "$S/themes/$3" ;;',
+        'esac',
+      ].join('\n'));
+      chmodSync(join(state, 'bin', 'wp'), 0o755);
+      writeFileSync(join(state, 'installed'), '');
+    });
+    afterEach(() => rmSync(state, { recursive: true, force: true }));
+
+    function run(plugins: string, themes = '') {
+      writeFileSync(join(state, 'log'), '');
+      const result = spawnSync('sh', ['-c', pluginsScript()], {
+        env: { PATH: `${join(state, 'bin')}:/usr/bin:/bin`, HOME: state, STATE: state, PLUGINS: plugins, THEMES: themes }, encoding: 'utf8',
+      });
+      return { status: result.status, log: readFileSync(join(state, 'log'), 'utf8').trim().split('\n'), stderr: result.stderr };
+    }
+    const read = (...path: string[]) => readFileSync(join(state, ...path), 'utf8').trim();
+
+    test('installs, verifies and activates each plugin, installs themes, and records what it manages', () => {
+      const { status, log } = run('akismet@5.3.3 hello-dolly@1.7.2', 'twentytwentyfour@1.2');
+      expect(status).toBe(0);
+      expect(log).toEqual(expect.arrayContaining([
+        'plugin install akismet --version=5.3.3 --force',
+        'plugin verify-checksums akismet --version=5.3.3',
+        'plugin activate akismet',
+        'theme install twentytwentyfour --version=1.2 --force',
+      ]));
+      expect(existsSync(join(state, 'active', 'hello-dolly'))).toBe(true);
+      expect(read('option')).toBe('akismet hello-dolly');
+    });
+
+    test('a second run with the same list changes nothing but still verifies', () => {
+      run('akismet@5.3.3');
+      const { status, log } = run('akismet@5.3.3');
+      expect(status).toBe(0);
+      expect(log.filter((line) => /^(plugin|theme) (install|activate|deactivate) /.test(line))).toEqual([]);
+      expect(log).toContain('plugin verify-checksums akismet --version=5.3.3');
+    });
+
+    test('a new version is installed over the old one', () => {
+      run('akismet@5.3.3');
+      expect(run('akismet@5.3.4').log).toContain('plugin install akismet --version=5.3.4 --force');
+      expect(read('plugins', 'akismet')).toBe('5.3.4');
+    });
+
+    test('a plugin dropped from the list is deactivated, not deleted', () => {
+      run('akismet@5.3.3 hello-dolly@1.7.2');
+      const { status, log } = run('akismet@5.3.3');
+      expect(status).toBe(0);
+      expect(log).toContain('plugin deactivate hello-dolly');
+      expect(existsSync(join(state, 'active', 'hello-dolly'))).toBe(false);
+      expect(existsSync(join(state, 'plugins', 'hello-dolly'))).toBe(true);
+      expect(read('option')).toBe('akismet');
+    });
+
+    test('a checksum mismatch fails the run before the plugin is activated', () => {
+      writeFileSync(join(state, 'bad', 'akismet'), '');
+      const { status } = run('akismet@5.3.3');
+      expect(status).not.toBe(0);
+      expect(existsSync(join(state, 'active', 'akismet'))).toBe(false);
+    });
+
+    test('a site not installed yet fails the run, so the Job retries', () => {
+      rmSync(join(state, 'installed'));
+      const { status, stderr } = run('akismet@5.3.3');
+      expect(status).toBe(1);
+      expect(stderr).toContain('not installed');
+    });
+  });
 });

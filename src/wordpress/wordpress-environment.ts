@@ -1,4 +1,7 @@
 import { k8s } from '../common/k8s';
+import { ResolvedComputeResources, toResourceRequirements } from '../common/resources';
+import { restrictedContainerSecurityContext } from '../common/security-context';
+import { WORDPRESS } from '../images';
 import { BoundCredentials } from '../credentials/credentials';
 import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
 import { DatabaseEndpoint } from '../mysql/mysql';
@@ -39,4 +42,21 @@ export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: st
 /** The database credentials Secret as a volume; until it exists the pod waits in ContainerCreating instead of crash-looping. */
 export function databaseCredentialsVolume(credentials: BoundCredentials): k8s.Volume {
   return { name: 'db-credentials', secret: { secretName: credentials.secretNames.database, defaultMode: 0o440 } };
+}
+
+/**
+ * For the wp-cli Jobs: the CLI image carries no core, so an init container copies the WordPress
+ * image's core into the `html` emptyDir at the document root, with the same env-driven
+ * wp-config.php the web pods' entrypoint writes.
+ */
+export function coreCopyContainer(wordpressImage: string, resources: ResolvedComputeResources): k8s.Container {
+  return {
+    name: 'core',
+    image: wordpressImage,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', '-c', `cp -R /usr/src/wordpress/. ${DOCUMENT_ROOT}/ && cp /usr/src/wordpress/wp-config-docker.php ${DOCUMENT_ROOT}/wp-config.php`],
+    resources: toResourceRequirements(resources),
+    securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
+    volumeMounts: [{ name: 'html', mountPath: DOCUMENT_ROOT }],
+  };
 }

@@ -15,6 +15,7 @@ import { checkWordPressCliImage, checkWordPressImage, WORDPRESS, WORDPRESS_CLI }
 import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { DatabaseUpgradeJob } from './database-upgrade-job';
+import { PluginsJob, WordPressExtensions } from './plugins-job';
 import { WordPressCronJob, WordPressCronOptions } from './cron-job';
 import { checkBelowContainer, CheckedPhpSettings, checkPhpSettings, PHP_CONF_DIR, PHP_INI_FILE, PhpSettings, renderPhpIni } from './php-settings';
 import { renderConfigExtra, WordPressConfigOptions } from './site-config';
@@ -43,7 +44,7 @@ export interface WordPressAutoscaling {
 }
 
 /** What a user chooses about WordPress. */
-export interface WordPressOptions {
+export interface WordPressOptions extends WordPressExtensions {
   /** Name of the Deployment, Service and related objects. @default - the release name in a WordPressChart; 'wordpress' on its own */
   readonly name?: string;
   /** Official WordPress Apache image, with a tag (digest optional), from Docker Hub or a mirror. @default 'wordpress:7.1.1-php8.3-apache@sha256:eb039176b52f169c169b04d788a997646698432d69f7ef5252d9de96465b82d4' */
@@ -122,6 +123,8 @@ export class WordPress extends Construct {
   public readonly siteUrl?: string;
   /** The SMTP settings, when `smtp` is set. */
   public readonly smtp?: CheckedSmtp;
+  /** The Job installing the declared plugins and themes, when `plugins` or `themes` is set. */
+  public readonly pluginsJob?: PluginsJob;
 
   constructor(scope: Construct, id: string, props: WordPressProps) {
     super(scope, id);
@@ -296,6 +299,23 @@ export class WordPress extends Construct {
       tablePrefix,
       labels: props.labels,
     });
+
+    if (props.plugins !== undefined || props.themes !== undefined) {
+      this.pluginsJob = new PluginsJob(this, 'plugins', {
+        name,
+        plugins: props.plugins,
+        themes: props.themes,
+        wordpressImage: image,
+        cliImage,
+        database: props.database,
+        credentials: props.credentials,
+        tablePrefix,
+        contentClaimName: this.contentClaim.name,
+        // Several pods may attach a ReadWriteOnce volume as long as they share its node.
+        colocateWith: accessMode === 'ReadWriteOnce' ? this.podSelector : undefined,
+        labels: props.labels,
+      });
+    }
 
     if (cronOn) {
       const cronOptions = props.cron === true ? {} : props.cron as WordPressCronOptions;
