@@ -1,6 +1,7 @@
 // A WordPress site for any conformant cluster (kind, minikube, a cloud without the EKS layer):
 // nginx Ingress with TLS from cert-manager, credentials generated in the cluster, and every site
-// option of docs/site-operations.md turned on: pinned URL, PHP limits, wp-cron as a CronJob, SMTP.
+// option of docs/site-operations.md turned on: pinned URL, PHP limits, wp-cron as a CronJob, SMTP,
+// plugins and themes in code.
 import { App } from 'cdk8s';
 import { LinearSynthApp, WordPressChart, writeSynthExtras } from 'cdk8s-wordpress-eks';
 
@@ -25,6 +26,9 @@ export function buildApp(app: App): App {
       cron: { schedule: '*/5 * * * *' },
       // The Secret `blog-smtp` (keys username, password) is yours to create; see docs/site-operations.md.
       smtp: { host: 'smtp.example.com', credentialsSecret: 'blog-smtp', fromAddress: 'blog@example.com', fromName: 'Blog' },
+      // Installed, checksum-verified and activated by a Job; the dashboard cannot change them (disallowFileMods).
+      plugins: ['akismet@5.3.3'],
+      themes: ['twentytwentyfour@1.2'],
     },
   });
   return app;
