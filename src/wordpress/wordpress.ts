@@ -49,7 +49,7 @@ export interface WordPressOptions extends WordPressExtensions {
   readonly name?: string;
   /** Official WordPress Apache image, with a tag (digest optional), from Docker Hub or a mirror. @default 'wordpress:7.1.1-php8.3-apache@sha256:eb039176b52f169c169b04d788a997646698432d69f7ef5252d9de96465b82d4' */
   readonly image?: string;
-  /** Official WordPress CLI image that runs the database upgrade Job, with a tag (digest optional). @default 'wordpress:cli-2.12.0-php8.3@sha256:f8aeb68164c6a04f5dcc91da30d8ffa096b0f7fafb7a65f144c2dd62587caca0' */
+  /** Official WordPress CLI image that runs the database upgrade and plugins Jobs, with a tag (digest optional). @default 'wordpress:cli-2.12.0-php8.3@sha256:f8aeb68164c6a04f5dcc91da30d8ffa096b0f7fafb7a65f144c2dd62587caca0' */
   readonly cliImage?: string;
   /** Number of pods; more than one needs ReadWriteMany storage. @default 1 */
   readonly replicas?: number;
