@@ -146,6 +146,14 @@ describe('PHP limits', () => {
     });
   });
 
+  test('php: {} writes PHP\'s own defaults and lifts ingress-nginx\'s 1m body limit to them', () => {
+    const objects = synthSite({ wordpress: { php: {} } });
+    expect(find(objects, 'ConfigMap', 'wordpress-php').data['zz-wordpress.ini']).toContain('upload_max_filesize = 2M\npost_max_size = 8M\nmemory_limit = 128M\nmax_execution_time = 30\n');
+    expect(find(objects, 'Ingress', 'wordpress').metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/proxy-body-size': '8m', 'nginx.ingress.kubernetes.io/proxy-read-timeout': '60',
+    });
+  });
+
   test('a larger body size the user set is kept', () => {
     const ingress = find(synthSite({
       ingress: { ...TLS_INGRESS, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '1g' } },
@@ -462,6 +470,16 @@ describe('plugins and themes declared in code', () => {
       expect(existsSync(join(state, 'active', 'hello-dolly'))).toBe(false);
       expect(existsSync(join(state, 'plugins', 'hello-dolly'))).toBe(true);
       expect(read('option')).toBe('akismet');
+    });
+
+    test('an empty list deactivates every plugin it managed, and only those', () => {
+      writeFileSync(join(state, 'active', 'from-the-dashboard'), '');
+      run('akismet@5.3.3');
+      const { status, log } = run('');
+      expect(status).toBe(0);
+      expect(log).toContain('plugin deactivate akismet');
+      expect(existsSync(join(state, 'active', 'from-the-dashboard'))).toBe(true);
+      expect(read('option')).toBe('');
     });
 
     test('a checksum mismatch fails the run before the plugin is activated', () => {
