@@ -16,7 +16,7 @@ import { InvalidPropError } from '../src/common/errors';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
-import { CURL, MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { CURL, MYSQL, REDIS, WORDPRESS, WORDPRESS_CLI } from '../src/images';
 import { withProxyLimits } from '../src/exposure/proxy-limits';
 import { ingressSiteUrl } from '../src/exposure/site-url';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
@@ -107,6 +107,7 @@ export class WordPressChart extends Chart {
       namePrefix: release,
       labels,
       rewriteImage: props.imageRegistry ? (reference) => props.imageRegistry!.rewrite(reference) : undefined,
+      redis: props.wordpress?.objectCache !== undefined && props.wordpress.objectCache !== false,
     });
     this.mysql = new MySql(this, 'mysql', {
       name: `${release}-mysql`,
@@ -121,6 +122,7 @@ export class WordPressChart extends Chart {
       image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image, 'wordpress.image'),
       cliImage: resolveImage(props.imageRegistry, props.wordpress?.cliImage, WORDPRESS_CLI.image, 'wordpress.cliImage'),
       cron: cronWithImage(props.wordpress?.cron, props.imageRegistry),
+      objectCache: objectCacheWithImage(props.wordpress?.objectCache, props.imageRegistry),
       ingressUrl: props.ingress ? ingressSiteUrl(props.ingress) : undefined,
       database: this.mysql,
       credentials,
@@ -133,6 +135,7 @@ export class WordPressChart extends Chart {
       this.mysql.budget, this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
       ...(this.wordpress.cron ? [this.wordpress.cron.budget] : []),
       ...(this.wordpress.pluginsJob ? [this.wordpress.pluginsJob.budget] : []),
+      ...(this.wordpress.redis ? [this.wordpress.redis.budget] : []),
     ];
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
 
@@ -248,6 +251,32 @@ export class WordPressChart extends Chart {
         labels: policyLabels,
       });
     }
+    const redis = this.wordpress.redis;
+    if (redis) {
+      // Redis answers WordPress and the plugins Job (whose writes must reach the cache), nobody else.
+      const clients = [
+        { id: 'wordpress', name: 'web', podSelector: this.wordpress.podSelector },
+        ...(pluginsJob ? [{ id: 'plugins', name: 'plugins', podSelector: pluginsJob.podSelector }] : []),
+      ];
+      for (const client of clients) {
+        allowTraffic(this, `redis-from-${client.id}`, {
+          name: `${release}-redis-from-${client.name}`,
+          podSelector: redis.podSelector,
+          direction: 'Ingress',
+          ports: [redis.port],
+          peerPodSelector: client.podSelector,
+          labels: policyLabels,
+        });
+        allowTraffic(this, `${client.id}-to-redis`, {
+          name: `${release}-${client.name}-to-redis`,
+          podSelector: client.podSelector,
+          direction: 'Egress',
+          ports: [redis.port],
+          peerPodSelector: redis.podSelector,
+          labels: policyLabels,
+        });
+      }
+    }
     const smtp = this.wordpress.smtp;
     if (smtp) {
       const cidrs = smtp.options.destinationCidrs;
@@ -304,4 +333,11 @@ function cronWithImage(cron: WordPressOptions['cron'], registry?: ImageRegistry)
   if (cron === undefined || cron === false) return cron;
   const options = cron === true ? {} : cron;
   return { ...options, image: resolveImage(registry, options.image, CURL.image, 'wordpress.cron.image') };
+}
+
+/** The object cache options with the Redis image pulled through the registry, like every other image. */
+function objectCacheWithImage(cache: WordPressOptions['objectCache'], registry?: ImageRegistry): WordPressOptions['objectCache'] {
+  if (cache === undefined || cache === false) return cache;
+  const options = cache === true ? {} : cache;
+  return { ...options, image: resolveImage(registry, options.image, REDIS.image, 'wordpress.objectCache.image') };
 }

@@ -8,7 +8,7 @@ import { Platform } from '../src/eks/platform';
 import { Credentials } from '../src/credentials/credentials';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { phpString, renderConfigExtra } from '../src/wordpress/site-config';
-import { CURL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { CURL, REDIS, WORDPRESS, WORDPRESS_CLI } from '../src/images';
 import { pluginsScript } from '../src/wordpress/plugins-job';
 import { all, find, mainContainer, Manifest } from './helpers';
 import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
@@ -335,6 +335,7 @@ test('a site with every option, on generic and on EKS, is strictly valid and wit
     smtp: { host: 'email-smtp.eu-west-1.amazonaws.com', credentialsSecret: 'ses-smtp', fromAddress: 'blog@example.com' },
     plugins: ['akismet@5.3.3'],
     themes: ['twentytwentyfour@1.2'],
+    objectCache: true,
   };
   const generic = synthSite({ wordpress });
   const eks = synthSite({ ingress: { hosts: ['shop.example.com'] }, platform: Platform.eks(), wordpress });
@@ -415,8 +416,9 @@ describe('plugins and themes declared in code', () => {
         '  "plugin is-active") [ -f "$S/active/$3" ]; exit $? ;;',
         '  "plugin activate") touch "$S/active/$3" ;;',
         '  "plugin deactivate") rm "$S/active/$3" ;;',
-        '  "option get") [ -f "$S/option" ] || exit 1; cat "$S/option" ;;',
-        '  "option update") printf %s "$4" > "$S/option" ;;',
+        '  "option get") [ -f "$S/option-$3" ] || exit 1; cat "$S/option-$3" ;;',
+        '  "option update") printf %s "$4" > "$S/option-$3" ;;',
+        '  "option delete") rm "$S/option-$3" ;;',
         '  "theme get") [ -f "$S/themes/$3" ] || exit 1; cat "$S/themes/$3" ;;',
         '  "theme install") echo "${4#--version=}" > "$S/themes/$3" ;;',
         'esac',
@@ -426,10 +428,11 @@ describe('plugins and themes declared in code', () => {
     });
     afterEach(() => rmSync(state, { recursive: true, force: true }));
 
-    function run(plugins: string, themes = '') {
+    function run(plugins: string, themes = '', objectCache = '') {
       writeFileSync(join(state, 'log'), '');
       const result = spawnSync('sh', ['-c', pluginsScript()], {
-        env: { PATH: `${join(state, 'bin')}:/usr/bin:/bin`, HOME: state, STATE: state, PLUGINS: plugins, THEMES: themes }, encoding: 'utf8',
+        cwd: state,
+        env: { PATH: `${join(state, 'bin')}:/usr/bin:/bin`, HOME: state, STATE: state, PLUGINS: plugins, THEMES: themes, OBJECT_CACHE: objectCache }, encoding: 'utf8',
       });
       return { status: result.status, log: readFileSync(join(state, 'log'), 'utf8').trim().split('\n'), stderr: result.stderr };
     }
@@ -445,7 +448,7 @@ describe('plugins and themes declared in code', () => {
         'theme install twentytwentyfour --version=1.2 --force',
       ]));
       expect(existsSync(join(state, 'active', 'hello-dolly'))).toBe(true);
-      expect(read('option')).toBe('akismet hello-dolly');
+      expect(read('option-cdk8s_wordpress_managed_plugins')).toBe('akismet hello-dolly');
     });
 
     test('a second run with the same list changes nothing but still verifies', () => {
@@ -469,7 +472,7 @@ describe('plugins and themes declared in code', () => {
       expect(log).toContain('plugin deactivate hello-dolly');
       expect(existsSync(join(state, 'active', 'hello-dolly'))).toBe(false);
       expect(existsSync(join(state, 'plugins', 'hello-dolly'))).toBe(true);
-      expect(read('option')).toBe('akismet');
+      expect(read('option-cdk8s_wordpress_managed_plugins')).toBe('akismet');
     });
 
     test('an empty list deactivates every plugin it managed, and only those', () => {
@@ -479,7 +482,7 @@ describe('plugins and themes declared in code', () => {
       expect(status).toBe(0);
       expect(log).toContain('plugin deactivate akismet');
       expect(existsSync(join(state, 'active', 'from-the-dashboard'))).toBe(true);
-      expect(read('option')).toBe('');
+      expect(read('option-cdk8s_wordpress_managed_plugins')).toBe('');
     });
 
     test('a checksum mismatch fails the run before the plugin is activated', () => {
@@ -489,11 +492,122 @@ describe('plugins and themes declared in code', () => {
       expect(existsSync(join(state, 'active', 'akismet'))).toBe(false);
     });
 
+    test('the object cache: the plugin\'s drop-in is put in wp-content, the cache flushed; turned off, the drop-in goes', () => {
+      // Given the plugin's files as wordpress.org ships them
+      mkdirSync(join(state, 'wp-content', 'plugins', 'redis-cache', 'includes'), { recursive: true });
+      writeFileSync(join(state, 'wp-content', 'plugins', 'redis-cache', 'includes', 'object-cache.php'), '<?php // drop-in 2.6.3');
+      // When the Job runs with the cache on
+      const on = run('redis-cache@2.6.3', '', 'redis-cache');
+      // Then the drop-in is the plugin's own file, remembered, and the cache flushed
+      expect(on.status).toBe(0);
+      expect(read('wp-content', 'object-cache.php')).toBe('<?php // drop-in 2.6.3');
+      expect(read('option-cdk8s_wordpress_object_cache')).toBe('redis-cache');
+      expect(on.log).toContain('cache flush');
+      // When it runs again with the cache off (and the plugin dropped)
+      const off = run('', '', '');
+      // Then the drop-in is removed and the plugin deactivated
+      expect(off.status).toBe(0);
+      expect(existsSync(join(state, 'wp-content', 'object-cache.php'))).toBe(false);
+      expect(existsSync(join(state, 'option-cdk8s_wordpress_object_cache'))).toBe(false);
+      expect(off.log).toContain('plugin deactivate redis-cache');
+    });
+
+    test('a drop-in the Job did not put there is left alone', () => {
+      mkdirSync(join(state, 'wp-content'));
+      writeFileSync(join(state, 'wp-content', 'object-cache.php'), '<?php // someone else\'s');
+      expect(run('akismet@5.3.3').status).toBe(0);
+      expect(read('wp-content', 'object-cache.php')).toBe("<?php // someone else's");
+    });
+
     test('a site not installed yet fails the run, so the Job retries', () => {
       rmSync(join(state, 'installed'));
       const { status, stderr } = run('akismet@5.3.3');
       expect(status).toBe(1);
       expect(stderr).toContain('not installed');
     });
+  });
+});
+
+describe('Redis object cache', () => {
+  test('off by default: no Redis, no Redis Secret generated', () => {
+    const objects = synthSite();
+    expect(all(objects, 'Deployment').map((d) => d.metadata.name)).toEqual(['wordpress']);
+    expect(all(objects, 'Job').flatMap((j) => j.spec.template.spec.containers[0].env ?? []).map((e: any) => e.name)).not.toContain('REDIS_SECRET_NAME');
+  });
+
+  test('Redis runs as the image\'s redis user, read-only, with its password from the generated Secret and never in argv', () => {
+    const objects = synthSite({ wordpress: { objectCache: true } });
+    const redis = find(objects, 'Deployment', 'wordpress-redis');
+    const pod = redis.spec.template.spec;
+    const container = pod.containers[0];
+    expect(container.image).toBe(REDIS.image);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 1000 });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    // The password goes from the Secret file into a memory-backed config file by a shell builtin, then redis-server reads that file
+    expect(container.command[2]).toContain(`printf 'requirepass "%s"\\n' "$(cat /etc/redis/auth/password)"`);
+    expect(container.command[2]).toContain('exec redis-server /run/redis/redis.conf');
+    expect(container.env).toBeUndefined();
+    expect(pod.volumes).toContainEqual({ name: 'password', secret: { secretName: 'wordpress-redis', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] } });
+    expect(pod.volumes).toContainEqual({ name: 'run', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } });
+    // A cache: nothing persisted, LRU eviction at 75% of the 128Mi limit
+    expect(find(objects, 'ConfigMap', 'wordpress-redis-config').data['redis.conf']).toContain('save ""\nappendonly no\nmaxmemory 96mb\nmaxmemory-policy allkeys-lru\n');
+    // The generator creates the Secret
+    const generator = all(objects, 'Job').find((j) => j.metadata.name.startsWith('wordpress-credentials-'))!;
+    expect(mainContainer(generator).env).toContainEqual({ name: 'REDIS_SECRET_NAME', value: 'wordpress-redis' });
+  });
+
+  test('Redis is reachable only from WordPress and the plugins Job, on 6379', () => {
+    const objects = synthSite({ wordpress: { objectCache: true } });
+    const redisSelector = find(objects, 'Deployment', 'wordpress-redis').spec.selector.matchLabels;
+    const policies = all(objects, 'NetworkPolicy').filter((p) => JSON.stringify(p.spec).includes(JSON.stringify(redisSelector)));
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['wordpress-plugins-to-redis', 'wordpress-redis-from-plugins', 'wordpress-redis-from-web', 'wordpress-web-to-redis']);
+    const fromWeb = find(objects, 'NetworkPolicy', 'wordpress-redis-from-web').spec;
+    expect(fromWeb.ingress).toEqual([{ ports: [{ protocol: 'TCP', port: 6379 }], from: [{ podSelector: { matchLabels: find(objects, 'Deployment', 'wordpress').spec.selector.matchLabels } }] }]);
+  });
+
+  test('WordPress uses it through the redis-cache drop-in: constants, the password file, and the plugin installed by the Job', () => {
+    const objects = synthSite({ wordpress: { objectCache: true, plugins: ['akismet@5.3.3'] } });
+    const php = configExtra(objects);
+    expect(php.split('\n')).toEqual(expect.arrayContaining([
+      "define('WP_REDIS_CLIENT', 'predis');",
+      "define('WP_REDIS_HOST', 'wordpress-redis');",
+      "define('WP_REDIS_PORT', 6379);",
+      "define('WP_REDIS_PASSWORD', rtrim((string) file_get_contents('/etc/wordpress/redis/password'), \"\\r\\n\"));",
+    ]));
+    expect(mainContainer(find(objects, 'Deployment', 'wordpress')).volumeMounts).toContainEqual({ name: 'redis-password', mountPath: '/etc/wordpress/redis', readOnly: true });
+    const job = all(objects, 'Job').find((j) => j.metadata.name.startsWith('wordpress-plugins-'))!;
+    const env = mainContainer(job).env;
+    expect(env).toContainEqual({ name: 'PLUGINS', value: 'akismet@5.3.3 redis-cache@2.6.3' });
+    expect(env).toContainEqual({ name: 'OBJECT_CACHE', value: 'redis-cache' });
+    // The Job's own writes go through the cache, so they are never served stale
+    expect(env.find((e: any) => e.name === 'WORDPRESS_CONFIG_EXTRA').value).toContain("define('WP_REDIS_HOST', 'wordpress-redis');");
+  });
+
+  test('a redis-cache version the user pinned in plugins is the one used', () => {
+    const objects = synthSite({ wordpress: { objectCache: true, plugins: ['redis-cache@2.5.4'] } });
+    const job = all(objects, 'Job').find((j) => j.metadata.name.startsWith('wordpress-plugins-'))!;
+    expect(mainContainer(job).env).toContainEqual({ name: 'PLUGINS', value: 'redis-cache@2.5.4' });
+  });
+
+  test('the Redis image goes through the image registry', () => {
+    const objects = synthSite({ wordpress: { objectCache: true }, imageRegistry: ImageRegistry.prefix('registry.example.com/mirror') });
+    expect(mainContainer(find(objects, 'Deployment', 'wordpress-redis')).image).toMatch(/^registry\.example\.com\/mirror\/library\/redis:8\.10\.2-alpine@/);
+  });
+
+  const rejected: RejectionCase[] = [
+    { name: 'another cache plugin', prop: 'wordpress.objectCache.plugin', value: 'wp-redis@1.4.5', allowed: 'redis-cache@<version>' },
+    { name: 'Valkey', prop: 'wordpress.objectCache.image', value: 'valkey/valkey:8.1', allowed: 'the official redis image' },
+    { name: 'Redis 6', prop: 'wordpress.objectCache.image', value: 'redis:6.2', allowed: '7.2 or later' },
+  ];
+  test.each(rejected)('rejects $name', ({ prop, value, allowed }) => {
+    const key = prop.split('.').pop()!;
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', { ingress: TLS_INGRESS, wordpress: { objectCache: { [key]: value } } })), { prop, value, allowed });
+  });
+
+  test('with existing Secrets it needs the Redis one', () => {
+    expectRejected(rejectionOf((app) => new WordPressChart(app, 'site', {
+      ingress: TLS_INGRESS, credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }), wordpress: { objectCache: true },
+    })), { prop: 'credentials.redis', value: undefined, allowed: 'a Secret with the key "password"' });
   });
 });

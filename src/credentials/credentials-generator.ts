@@ -12,7 +12,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { CURL } from '../images';
 import { allowTraffic } from '../network/namespace-isolation';
 import { checkPorts } from '../network/ports';
-import { CredentialSecretNames, DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
+import { CredentialSecretNames, DATABASE_SECRET_KEYS, REDIS_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
 
 /** Options of generated credentials. */
 export interface GeneratedCredentialsOptions {
@@ -36,6 +36,8 @@ export interface CredentialsGeneratorProps extends GeneratedCredentialsOptions {
   readonly namePrefix: string;
   /** Labels of the release; the generator is its `credentials` component. */
   readonly labels: StandardLabels;
+  /** Also create the Redis password Secret (`<prefix>-redis`). @default false */
+  readonly redis?: boolean;
 }
 
 const MYSQL_NAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -89,7 +91,9 @@ export class CredentialsGenerator extends Construct {
     this.secretNames = {
       database: `${props.namePrefix}-db-credentials`,
       wordpressKeys: `${props.namePrefix}-keys`,
+      ...(props.redis ? { redis: `${props.namePrefix}-redis` } : {}),
     };
+    const created = Object.values(this.secretNames);
     const name = `${props.namePrefix}-credentials-generator`;
     const apiEgressPolicy = `${name}-api-egress`;
     const apiServerPorts = checkPorts('credentials.apiServerPorts', props.apiServerPorts ?? DEFAULT_API_SERVER_PORTS);
@@ -105,7 +109,7 @@ export class CredentialsGenerator extends Construct {
         {
           apiGroups: [''],
           resources: ['secrets'],
-          resourceNames: [this.secretNames.database, this.secretNames.wordpressKeys],
+          resourceNames: created,
           verbs: ['get'],
         },
       ],
@@ -133,10 +137,11 @@ export class CredentialsGenerator extends Construct {
         name: 'generate',
         image,
         imagePullPolicy: 'IfNotPresent',
-        command: ['/bin/sh', '-c', generatorScript()],
+        command: ['/bin/sh', '-c', generatorScript(this.secretNames.redis !== undefined)],
         env: [
           { name: 'DATABASE_SECRET_NAME', value: this.secretNames.database },
           { name: 'KEYS_SECRET_NAME', value: this.secretNames.wordpressKeys },
+          ...(this.secretNames.redis ? [{ name: 'REDIS_SECRET_NAME', value: this.secretNames.redis }] : []),
           { name: 'DATABASE_NAME', value: databaseName },
           { name: 'DATABASE_USER', value: username },
           { name: 'GENERATED_LABELS', value: JSON.stringify(secretLabels(labels)) },
@@ -156,7 +161,7 @@ export class CredentialsGenerator extends Construct {
         name: `${props.namePrefix}-credentials-${contentHash(podSpec, 8)}`,
         labels: labels.all,
         annotations: {
-          [CREATES_ANNOTATION]: `Secret/${this.secretNames.database},Secret/${this.secretNames.wordpressKeys}`,
+          [CREATES_ANNOTATION]: created.map((name) => `Secret/${name}`).join(','),
         },
       },
       spec: {
@@ -215,7 +220,7 @@ const DATA_KEYS_AWK = [
  * The bearer token goes to curl in a header file, never on a command line (/proc/<pid>/cmdline).
  * Nothing prints a Secret's value.
  */
-function generatorScript(): string {
+function generatorScript(redis: boolean): string {
   const databaseKeys = DATABASE_SECRET_KEYS;
   const saltKeys = Object.keys(WORDPRESS_KEYS_SECRET_KEYS);
   return [
@@ -273,5 +278,6 @@ function generatorScript(): string {
       + `\\"${databaseKeys.password}\\":\\"$(random ${PASSWORD_LENGTH})\\",\\"${databaseKeys.rootPassword}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" `
       + Object.values(databaseKeys).join(' '),
     `ensure "$KEYS_SECRET_NAME" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
+    ...(redis ? [`ensure "$REDIS_SECRET_NAME" "{\\"${REDIS_SECRET_KEYS.password}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" ${REDIS_SECRET_KEYS.password}`] : []),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkImage } from '../common/checks';
+import { InvalidPropError } from '../common/errors';
 import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
@@ -28,6 +29,8 @@ export interface CredentialsBindOptions {
   readonly labels: StandardLabels;
   /** Maps an image to the registry it is pulled from. @default - images are used as they are */
   readonly rewriteImage?: (image: string) => string;
+  /** Whether the release runs Redis (the object cache), which needs its own password. @default false */
+  readonly redis?: boolean;
 }
 
 /** Where database passwords and WordPress keys come from. No value ever lands in the manifests. */
@@ -45,6 +48,7 @@ export abstract class Credentials {
     return new ExistingCredentials({
       database: checkDnsSubdomain('credentials.database', names.database),
       wordpressKeys: checkDnsSubdomain('credentials.wordpressKeys', names.wordpressKeys),
+      ...(names.redis !== undefined ? { redis: checkDnsSubdomain('credentials.redis', names.redis) } : {}),
     });
   }
 
@@ -65,6 +69,7 @@ class GeneratedCredentials extends Credentials {
       image: options.rewriteImage ? options.rewriteImage(image) : image,
       namePrefix: options.namePrefix,
       labels: options.labels,
+      redis: options.redis,
     });
     // The generating Job declares the Secrets it creates, so the workloads need no annotation.
     return { secretNames: generator.secretNames, workloadAnnotations: {}, budget: generator.budget };
@@ -76,11 +81,15 @@ class ExistingCredentials extends Credentials {
     super();
   }
 
-  public bind(): BoundCredentials {
+  public bind(_scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    if (options.redis && this.names.redis === undefined) {
+      throw new InvalidPropError('credentials.redis', undefined, 'the name of a Secret with the key "password" when wordpress.objectCache is on');
+    }
+    const names = options.redis ? this.names : { database: this.names.database, wordpressKeys: this.names.wordpressKeys };
     return {
-      secretNames: this.names,
+      secretNames: names,
       workloadAnnotations: {
-        [EXTERNAL_REFS_ANNOTATION]: `Secret/${this.names.database},Secret/${this.names.wordpressKeys}`,
+        [EXTERNAL_REFS_ANNOTATION]: Object.values(names).map((name) => `Secret/${name}`).join(','),
       },
     };
   }

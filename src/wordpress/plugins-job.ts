@@ -10,7 +10,8 @@ import { BoundCredentials } from '../credentials/credentials';
 import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
 import {
-  CONTENT_DIR, coreCopyContainer, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment,
+  CONFIG_EXTRA, CONTENT_DIR, coreCopyContainer, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, REDIS_PASSWORD_DIR,
+  redisPasswordVolume, wordPressEnvironment,
 } from './wordpress-environment';
 
 /** Plugins and themes from wordpress.org, each pinned as `slug@version`. */
@@ -19,6 +20,16 @@ export interface WordPressExtensions {
   readonly plugins?: string[];
   /** Themes to install at exactly that version (activating one stays an admin's choice), e.g. `['twentytwentyfour@1.2']`. @default - none managed */
   readonly themes?: string[];
+}
+
+/** What the pods running WordPress code need to use the Redis object cache. */
+export interface ObjectCacheClient {
+  /** The plugin, `redis-cache@<version>`. */
+  readonly plugin: string;
+  /** wp-config.php constants the plugin's drop-in reads. */
+  readonly configLines: string[];
+  /** Secret with the Redis password. */
+  readonly passwordSecret: string;
 }
 
 /** Props of {@link PluginsJob}. */
@@ -41,6 +52,8 @@ export interface PluginsJobProps extends WordPressExtensions {
   readonly colocateWith?: Record<string, string>;
   /** Labels of the release; the Job is its `plugins` component. */
   readonly labels: StandardLabels;
+  /** The Redis object cache: its plugin is installed, its drop-in enabled, and the Job's own writes go through it. @default - none */
+  readonly objectCache?: ObjectCacheClient;
 }
 
 const MAX_JOB_NAME = 63;
@@ -53,6 +66,8 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
 const VERSION = /^[0-9][0-9A-Za-z.+-]{0,39}$/;
 /** The option that remembers which plugins the Job manages, to deactivate the ones dropped. */
 export const MANAGED_PLUGINS_OPTION = 'cdk8s_wordpress_managed_plugins';
+/** The option that remembers the drop-in the Job enabled, to remove it when the cache is turned off. */
+export const OBJECT_CACHE_OPTION = 'cdk8s_wordpress_object_cache';
 
 /** `entries` as checked `slug@version` pairs, each slug once. */
 export function checkExtensions(prop: string, entries: readonly string[]): string[] {
@@ -97,7 +112,10 @@ export class PluginsJob extends Construct {
 
   constructor(scope: Construct, id: string, props: PluginsJobProps) {
     super(scope, id);
-    const plugins = checkExtensions('wordpress.plugins', props.plugins ?? []);
+    const listed = checkExtensions('wordpress.plugins', props.plugins ?? []);
+    // The cache's plugin joins the list unless the user pinned it there themselves.
+    const cachePlugin = props.objectCache?.plugin;
+    const plugins = cachePlugin && !listed.some((entry) => entry.split('@')[0] === 'redis-cache') ? [...listed, cachePlugin] : listed;
     const themes = checkExtensions('wordpress.themes', props.themes ?? []);
     const labels = props.labels.withComponent('plugins', 'wordpress');
     this.podSelector = labels.selector;
@@ -132,8 +150,10 @@ export class PluginsJob extends Construct {
         workingDir: DOCUMENT_ROOT,
         command: ['sh', '-c', pluginsScript()],
         env: [
-          ...wordPressEnvironment(props.database, props.tablePrefix, false),
+          // With a cache, wp-cli uses it like the site does: options it changes must not stay stale in Redis.
+          ...wordPressEnvironment(props.database, props.tablePrefix, false, [CONFIG_EXTRA, ...(props.objectCache?.configLines ?? [])].join('\n')),
           { name: 'HOME', value: TMP_DIR },
+          { name: 'OBJECT_CACHE', value: props.objectCache ? 'redis-cache' : '' },
           { name: 'PLUGINS', value: plugins.join(' ') },
           { name: 'THEMES', value: themes.join(' ') },
         ],
@@ -144,6 +164,7 @@ export class PluginsJob extends Construct {
           { name: 'content', mountPath: `${DOCUMENT_ROOT}/${CONTENT_DIR}`, subPath: CONTENT_DIR },
           { name: 'db-credentials', mountPath: DB_CREDENTIALS_DIR, readOnly: true },
           { name: 'tmp', mountPath: TMP_DIR },
+          ...(props.objectCache ? [{ name: 'redis-password', mountPath: REDIS_PASSWORD_DIR, readOnly: true }] : []),
         ],
       }],
       volumes: [
@@ -152,6 +173,7 @@ export class PluginsJob extends Construct {
         databaseCredentialsVolume(props.credentials),
         // Downloads and their unpacked copies before they move into wp-content.
         { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+        ...(props.objectCache ? [redisPasswordVolume(props.objectCache.passwordSecret)] : []),
       ],
     };
     const suffix = `-${contentHash(podSpec, 8)}`;
@@ -199,6 +221,19 @@ export function pluginsScript(): string {
     '  if wp plugin is-active "$slug"; then wp plugin deactivate "$slug"; fi',
     'done',
     `wp option update ${MANAGED_PLUGINS_OPTION} "\${managed# }" --autoload=no`,
+    // The drop-in is the plugin's own file, refreshed so it matches the plugin's version; removed
+    // (and the plugin then deactivated as dropped) when the cache is turned off.
+    'dropin="wp-content/object-cache.php"',
+    'if [ -n "${OBJECT_CACHE:-}" ]; then',
+    '  source="wp-content/plugins/$OBJECT_CACHE/includes/object-cache.php"',
+    '  cmp -s "$source" "$dropin" || cp "$source" "$dropin"',
+    `  wp option update ${OBJECT_CACHE_OPTION} "$OBJECT_CACHE" --autoload=no`,
+    `elif [ -n "$(wp option get ${OBJECT_CACHE_OPTION} 2>/dev/null || true)" ]; then`,
+    '  rm -f "$dropin"',
+    `  wp option delete ${OBJECT_CACHE_OPTION}`,
+    'fi',
+    // Whatever reached the database directly (this Job before its cache existed, the schema upgrade Job) is not served stale.
+    'wp cache flush',
     'for entry in $THEMES; do',
     '  slug="${entry%@*}"; version="${entry#*@}"',
     '  current="$(wp theme get "$slug" --field=version 2>/dev/null || true)"',

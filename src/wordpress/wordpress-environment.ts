@@ -14,6 +14,8 @@ export const CONTENT_DIR = 'wp-content';
 export const DB_CREDENTIALS_DIR = '/etc/wordpress/db';
 /** Where the keys-and-salts Secret is mounted. */
 export const KEYS_DIR = '/etc/wordpress/keys';
+/** Where the Redis password Secret is mounted in the pods that use the object cache. */
+export const REDIS_PASSWORD_DIR = '/etc/wordpress/redis';
 
 /**
  * PHP that the image's wp-config-docker.php evaluates when nothing else is configured (the Jobs'
@@ -37,6 +39,11 @@ export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: st
       name: `${variable}_FILE`, value: `${KEYS_DIR}/${key}`,
     })) : []),
   ];
+}
+
+/** The Redis password Secret as a volume, for the pods that use the object cache. */
+export function redisPasswordVolume(secretName: string): k8s.Volume {
+  return { name: 'redis-password', secret: { secretName, defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] } };
 }
 
 /** The database credentials Secret as a volume; until it exists the pod waits in ContainerCreating instead of crash-looping. */

@@ -16,12 +16,14 @@ import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { DatabaseUpgradeJob } from './database-upgrade-job';
 import { PluginsJob, WordPressExtensions } from './plugins-job';
+import { ObjectCacheOptions, Redis } from '../cache/redis';
+import { objectCacheClient } from './object-cache';
 import { WordPressCronJob, WordPressCronOptions } from './cron-job';
 import { checkBelowContainer, CheckedPhpSettings, checkPhpSettings, PHP_CONF_DIR, PHP_INI_FILE, PhpSettings, renderPhpIni } from './php-settings';
 import { renderConfigExtra, WordPressConfigOptions } from './site-config';
 import { CheckedSmtp, checkSmtp, SMTP_CREDENTIALS_DIR, SMTP_PLUGIN, SMTP_PLUGIN_FILE, SmtpOptions } from './smtp';
 import {
-  CONTENT_DIR, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, wordPressEnvironment,
+  CONTENT_DIR, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, REDIS_PASSWORD_DIR, redisPasswordVolume, wordPressEnvironment,
 } from './wordpress-environment';
 
 /** Access mode of the content volume. */
@@ -69,6 +71,8 @@ export interface WordPressOptions extends WordPressExtensions {
   readonly cron?: WordPressCronOptions | boolean;
   /** Send mail through an SMTP server, by a must-use plugin. @default - none: the image has no sendmail, so WordPress sends no mail (password resets included) */
   readonly smtp?: SmtpOptions;
+  /** A Redis object cache reachable only from WordPress, used through the Redis Object Cache plugin (`redis-cache`, third-party) that the plugins Job installs: `true` for the defaults. @default false */
+  readonly objectCache?: ObjectCacheOptions | boolean;
 }
 
 /** Props of {@link WordPress}. */
@@ -123,8 +127,10 @@ export class WordPress extends Construct {
   public readonly siteUrl?: string;
   /** The SMTP settings, when `smtp` is set. */
   public readonly smtp?: CheckedSmtp;
-  /** The Job installing the declared plugins and themes, when `plugins` or `themes` is set. */
+  /** The Job installing the declared plugins and themes, when `plugins` or `themes` (or `objectCache`) is set. */
   public readonly pluginsJob?: PluginsJob;
+  /** The object cache, when `objectCache` is on. */
+  public readonly redis?: Redis;
 
   constructor(scope: Construct, id: string, props: WordPressProps) {
     super(scope, id);
@@ -148,8 +154,13 @@ export class WordPress extends Construct {
     const containerMemory = quantityToNumber(resources.limits.memory);
     const cronOn = props.cron !== undefined && props.cron !== false;
     this.smtp = props.smtp === undefined ? undefined : checkSmtp('wordpress.smtp', props.smtp);
+    const cacheOptions = props.objectCache === true ? {} : props.objectCache || undefined;
+    if (cacheOptions && props.credentials.secretNames.redis === undefined) {
+      throw new InvalidPropError('credentials.redis', undefined, 'the name of a Secret with the key "password" when wordpress.objectCache is on');
+    }
+    const cache = cacheOptions && objectCacheClient('wordpress.objectCache.plugin', `${name}-redis`, props.credentials.secretNames.redis!, cacheOptions.plugin);
     const config = renderConfigExtra('wordpress.config', props.config, {
-      ingressUrl: props.ingressUrl, cronJob: cronOn, generatedLines: this.smtp?.configLines,
+      ingressUrl: props.ingressUrl, cronJob: cronOn, generatedLines: [...this.smtp?.configLines ?? [], ...cache?.configLines ?? []],
     });
     if (config.memoryLimitBytes !== undefined) {
       checkBelowContainer('wordpress.config.memoryLimit', props.config?.memoryLimit, config.memoryLimitBytes, containerMemory);
@@ -258,6 +269,7 @@ export class WordPress extends Construct {
                 // One file, not the directory: the image's own ini files (extensions, opcache) stay.
                 ...(phpConfigMap ? [{ name: 'php', mountPath: `${PHP_CONF_DIR}/${PHP_INI_FILE}`, subPath: PHP_INI_FILE, readOnly: true }] : []),
                 ...(this.smtp?.options.credentialsSecret ? [{ name: 'smtp-credentials', mountPath: SMTP_CREDENTIALS_DIR, readOnly: true }] : []),
+                ...(cache ? [{ name: 'redis-password', mountPath: REDIS_PASSWORD_DIR, readOnly: true }] : []),
               ],
             }],
             volumes: [
@@ -275,6 +287,7 @@ export class WordPress extends Construct {
                 name: 'smtp-credentials',
                 secret: { secretName: this.smtp.options.credentialsSecret, defaultMode: 0o440, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
               }] : []),
+              ...(cache ? [redisPasswordVolume(cache.passwordSecret)] : []),
             ],
           },
         },
@@ -300,7 +313,17 @@ export class WordPress extends Construct {
       labels: props.labels,
     });
 
-    if (props.plugins !== undefined || props.themes !== undefined) {
+    if (cacheOptions && cache) {
+      this.redis = new Redis(this, 'redis', {
+        name: `${name}-redis`,
+        image: cacheOptions.image,
+        resources: cacheOptions.resources,
+        passwordSecret: cache.passwordSecret,
+        labels: props.labels,
+      });
+    }
+
+    if (props.plugins !== undefined || props.themes !== undefined || cache) {
       this.pluginsJob = new PluginsJob(this, 'plugins', {
         name,
         plugins: props.plugins,
@@ -314,6 +337,7 @@ export class WordPress extends Construct {
         // Several pods may attach a ReadWriteOnce volume as long as they share its node.
         colocateWith: accessMode === 'ReadWriteOnce' ? this.podSelector : undefined,
         labels: props.labels,
+        objectCache: cache,
       });
     }
 
