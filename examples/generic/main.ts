@@ -1,7 +1,7 @@
 // A WordPress site for any conformant cluster (kind, minikube, a cloud without the EKS layer):
 // nginx Ingress with TLS from cert-manager, credentials generated in the cluster, and every site
 // option of docs/site-operations.md turned on: pinned URL, PHP limits, wp-cron as a CronJob, SMTP,
-// plugins and themes in code.
+// plugins and themes in code, a Redis object cache.
 import { App } from 'cdk8s';
 import { LinearSynthApp, WordPressChart, writeSynthExtras } from 'cdk8s-wordpress-eks';
 
@@ -29,6 +29,8 @@ export function buildApp(app: App): App {
       // Installed, checksum-verified and activated by a Job; the dashboard cannot change them (disallowFileMods).
       plugins: ['akismet@5.3.3'],
       themes: ['twentytwentyfour@1.2'],
+      // Redis, the redis-cache plugin and its drop-in; the password is generated in the cluster.
+      objectCache: true,
     },
   });
   return app;
