@@ -38,7 +38,7 @@ describe('the default app config file', () => {
     expect(objects.find((o) => o.kind === 'Job').spec.template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_NAME', value: 'blog' });
   });
 
-  test('the site options of the example file reach wp-config, PHP, the Ingress, a CronJob, mail and the plugins Job', () => {
+  test('the site options of the example file reach wp-config, PHP, the Ingress, a CronJob, mail, the plugins Job and Redis', () => {
     // Given the documented example, which turns the site options on
     const config = loadAppConfig(join(ROOT, 'examples/config/site.yaml'));
     // When the default app is built from it
@@ -52,6 +52,7 @@ describe('the default app config file', () => {
     expect(objects.find((o) => o.kind === 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('64m');
     expect(objects.filter((o) => o.kind === 'CronJob').map((o) => o.metadata.name)).toEqual(['blog-cron']);
     expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.labels['app.kubernetes.io/component'])).toContain('plugins');
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['blog', 'blog-redis']);
   });
 
   test('a misspelt site option is reported with the keys allowed there', () => {
