@@ -61,7 +61,7 @@ export const DEFAULT_API_SERVER_PORTS: readonly number[] = [443, 6443];
  * - It only ever POSTs: an existing Secret answers 409 and is left as it is, so re-applying,
  *   upgrading or re-running never rotates a password MySQL already stored.
  * - Its ServiceAccount may create Secrets (Kubernetes cannot scope `create` to a name) and read
- *   only these two; nothing else.
+ *   only the ones it creates (two; three with the Redis object cache); nothing else.
  * - Its name carries a hash of its pod spec: Job templates are immutable, so a changed generator is
  *   a new Job rather than a failed `kubectl apply`.
  */

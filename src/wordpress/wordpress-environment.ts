@@ -3,7 +3,7 @@ import { ResolvedComputeResources, toResourceRequirements } from '../common/reso
 import { restrictedContainerSecurityContext } from '../common/security-context';
 import { WORDPRESS } from '../images';
 import { BoundCredentials } from '../credentials/credentials';
-import { DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
+import { DATABASE_SECRET_KEYS, REDIS_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from '../credentials/secret-keys';
 import { DatabaseEndpoint } from '../mysql/mysql';
 
 /** Document root of the official images: WordPress core, copied from the image at every start. */
@@ -43,7 +43,8 @@ export function wordPressEnvironment(database: DatabaseEndpoint, tablePrefix: st
 
 /** The Redis password Secret as a volume, for the pods that use the object cache. */
 export function redisPasswordVolume(secretName: string): k8s.Volume {
-  return { name: 'redis-password', secret: { secretName, defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] } };
+  const key = REDIS_SECRET_KEYS.password;
+  return { name: 'redis-password', secret: { secretName, defaultMode: 0o440, items: [{ key, path: key }] } };
 }
 
 /** The database credentials Secret as a volume; until it exists the pod waits in ContainerCreating instead of crash-looping. */
