@@ -17,7 +17,9 @@ import { InvalidPropError } from '../src/common/errors';
 import { WordPress, WordPressOptions } from '../src/wordpress/wordpress';
 import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
-import { CURL, MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { CURL, MYSQL, REDIS, WORDPRESS, WORDPRESS_CLI } from '../src/images';
+import { withProxyLimits } from '../src/exposure/proxy-limits';
+import { ingressSiteUrl } from '../src/exposure/site-url';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
 import { BackupOptions, SiteBackup } from '../src/backup/site-backup';
 import { RestoreOptions, SiteRestore } from '../src/backup/site-restore';
@@ -130,6 +132,7 @@ export class WordPressChart extends Chart {
       labels,
       rewriteImage: props.imageRegistry ? (reference) => props.imageRegistry!.rewrite(reference) : undefined,
       databaseSecretName: this.externalDatabase?.credentialsSecretName,
+      redis: props.wordpress?.objectCache !== undefined && props.wordpress.objectCache !== false,
     });
     if (!this.externalDatabase) {
       this.mysql = new MySql(this, 'mysql', {
@@ -146,12 +149,15 @@ export class WordPressChart extends Chart {
       ...props.wordpress,
       image: resolveImage(props.imageRegistry, props.wordpress?.image, WORDPRESS.image, 'wordpress.image'),
       cliImage: resolveImage(props.imageRegistry, props.wordpress?.cliImage, WORDPRESS_CLI.image, 'wordpress.cliImage'),
+      cron: cronWithImage(props.wordpress?.cron, props.imageRegistry),
+      objectCache: objectCacheWithImage(props.wordpress?.objectCache, props.imageRegistry),
+      ingressUrl: props.ingress ? ingressSiteUrl(props.ingress) : undefined,
       database,
       credentials,
       labels,
       identity: platform.wordpressIdentity,
     });
-    this.externalDatabase?.assignSecurityGroups([this.wordpress.podSelector, this.wordpress.databaseUpgrade.podSelector]);
+    this.externalDatabase?.assignSecurityGroups(this.databaseClients().map((client) => client.podSelector));
     platform.extend(this, { release, labels, mysqlPodSelector: this.mysql?.podSelector });
 
     if (props.backup !== false && !this.mysql) {
@@ -195,12 +201,16 @@ export class WordPressChart extends Chart {
     this.resourceBudgets = [
       ...(this.mysql ? [this.mysql.budget] : []), this.wordpress.budget, this.wordpress.databaseUpgrade.budget, ...(credentials.budget ? [credentials.budget] : []),
       ...(this.backup ? [this.backup.budget] : []),
+      ...(this.wordpress.cron ? [this.wordpress.cron.budget] : []),
+      ...(this.wordpress.pluginsJob ? [this.wordpress.pluginsJob.budget] : []),
+      ...(this.wordpress.redis ? [this.wordpress.redis.budget] : []),
     ];
     this.allowFlows(release, labels, props, platform.wordpressIdentity);
 
     if (props.ingress !== false) {
+      const php = this.wordpress.php;
       this.ingress = new WordPressIngress(this, 'ingress', {
-        ...props.ingress,
+        ...(php && props.ingress ? withProxyLimits(props.ingress, { bodyBytes: php.postMaxSizeBytes, executionSeconds: php.maxExecutionTime }) : props.ingress),
         name: release,
         serviceName: this.wordpress.service.name,
         servicePortName: 'http',
@@ -219,40 +229,36 @@ export class WordPressChart extends Chart {
     markPrunable(this, partOf);
   }
 
+  /** The pods that talk to the database: the web tier, the schema upgrade Job, the plugins Job. */
+  private databaseClients(): { id: string; short: string; podSelector: Record<string, string> }[] {
+    const pluginsJob = this.wordpress.pluginsJob;
+    return [
+      { id: 'wordpress', short: 'web', podSelector: this.wordpress.podSelector },
+      { id: 'database-upgrade', short: 'update-db', podSelector: this.wordpress.databaseUpgrade.podSelector },
+      ...(pluginsJob ? [{ id: 'plugins', short: 'plugins', podSelector: pluginsJob.podSelector }] : []),
+    ];
+  }
+
+  /** Each database client reaches MySQL on its port, and MySQL accepts exactly those clients. */
   private allowMySqlFlows(release: string, mysql: MySql, policyLabels: Record<string, string>): void {
-    allowTraffic(this, 'mysql-from-wordpress', {
-      name: `${release}-mysql-from-web`,
-      podSelector: mysql.podSelector,
-      direction: 'Ingress',
-      ports: [mysql.port],
-      peerPodSelector: this.wordpress.podSelector,
-      labels: policyLabels,
-    });
-    allowTraffic(this, 'wordpress-to-mysql', {
-      name: `${release}-web-to-mysql`,
-      podSelector: this.wordpress.podSelector,
-      direction: 'Egress',
-      ports: [mysql.port],
-      peerPodSelector: mysql.podSelector,
-      labels: policyLabels,
-    });
-    // The schema upgrade Job talks to MySQL and nothing else (DNS is open namespace-wide).
-    allowTraffic(this, 'mysql-from-database-upgrade', {
-      name: `${release}-mysql-from-update-db`,
-      podSelector: mysql.podSelector,
-      direction: 'Ingress',
-      ports: [mysql.port],
-      peerPodSelector: this.wordpress.databaseUpgrade.podSelector,
-      labels: policyLabels,
-    });
-    allowTraffic(this, 'database-upgrade-to-mysql', {
-      name: `${release}-update-db-to-mysql`,
-      podSelector: this.wordpress.databaseUpgrade.podSelector,
-      direction: 'Egress',
-      ports: [mysql.port],
-      peerPodSelector: mysql.podSelector,
-      labels: policyLabels,
-    });
+    for (const client of this.databaseClients()) {
+      allowTraffic(this, `mysql-from-${client.id}`, {
+        name: `${release}-mysql-from-${client.short}`,
+        podSelector: mysql.podSelector,
+        direction: 'Ingress',
+        ports: [mysql.port],
+        peerPodSelector: client.podSelector,
+        labels: policyLabels,
+      });
+      allowTraffic(this, `${client.id}-to-mysql`, {
+        name: `${release}-${client.short}-to-mysql`,
+        podSelector: client.podSelector,
+        direction: 'Egress',
+        ports: [mysql.port],
+        peerPodSelector: mysql.podSelector,
+        labels: policyLabels,
+      });
+    }
   }
 
   private allowFlows(release: string, labels: StandardLabels, props: WordPressChartProps, identity?: IWorkloadIdentity): void {
@@ -260,8 +266,7 @@ export class WordPressChart extends Chart {
     if (this.mysql) this.allowMySqlFlows(release, this.mysql, policyLabels);
     if (this.externalDatabase) {
       // Only the database's own ranges on its port: the internet egress excludes private addresses.
-      const clients = [['wordpress', this.wordpress.podSelector, 'web'], ['database-upgrade', this.wordpress.databaseUpgrade.podSelector, 'update-db']] as const;
-      for (const [id, podSelector, short] of clients) {
+      for (const { id, short, podSelector } of this.databaseClients()) {
         allowTraffic(this, `${id}-to-database`, {
           name: `${release}-${short}-to-database`,
           podSelector,
@@ -280,6 +285,79 @@ export class WordPressChart extends Chart {
       ports: [this.wordpress.httpPort],
       labels: policyLabels,
     });
+    const cron = this.wordpress.cron;
+    if (cron) {
+      // The cron call goes through the Service to a web pod, and nowhere else.
+      allowTraffic(this, 'cron-to-wordpress', {
+        name: `${release}-cron-to-web`,
+        podSelector: cron.podSelector,
+        direction: 'Egress',
+        ports: [this.wordpress.httpPort],
+        peerPodSelector: this.wordpress.podSelector,
+        labels: policyLabels,
+      });
+      allowTraffic(this, 'wordpress-from-cron', {
+        name: `${release}-web-from-cron`,
+        podSelector: this.wordpress.podSelector,
+        direction: 'Ingress',
+        ports: [this.wordpress.httpPort],
+        peerPodSelector: cron.podSelector,
+        labels: policyLabels,
+      });
+    }
+    const pluginsJob = this.wordpress.pluginsJob;
+    if (pluginsJob) {
+      // wp-cli reaches the database (databaseClients) and downloads from wordpress.org (HTTPS, public addresses only).
+      allowTraffic(this, 'plugins-internet', {
+        name: `${release}-plugins-internet-out`,
+        podSelector: pluginsJob.podSelector,
+        direction: 'Egress',
+        ports: [443],
+        peerIpBlocks: resolveInternetEgress('internetEgress', props.internetEgress).ipBlocks,
+        labels: policyLabels,
+      });
+    }
+    const redis = this.wordpress.redis;
+    if (redis) {
+      // Redis answers WordPress and the plugins Job (whose writes must reach the cache), nobody else.
+      const clients = [
+        { id: 'wordpress', name: 'web', podSelector: this.wordpress.podSelector },
+        ...(pluginsJob ? [{ id: 'plugins', name: 'plugins', podSelector: pluginsJob.podSelector }] : []),
+      ];
+      for (const client of clients) {
+        allowTraffic(this, `redis-from-${client.id}`, {
+          name: `${release}-redis-from-${client.name}`,
+          podSelector: redis.podSelector,
+          direction: 'Ingress',
+          ports: [redis.port],
+          peerPodSelector: client.podSelector,
+          labels: policyLabels,
+        });
+        allowTraffic(this, `${client.id}-to-redis`, {
+          name: `${release}-${client.name}-to-redis`,
+          podSelector: client.podSelector,
+          direction: 'Egress',
+          ports: [redis.port],
+          peerPodSelector: redis.podSelector,
+          labels: policyLabels,
+        });
+      }
+    }
+    const smtp = this.wordpress.smtp;
+    if (smtp) {
+      const cidrs = smtp.options.destinationCidrs;
+      if (cidrs !== undefined && (!Array.isArray(cidrs) || cidrs.length === 0)) {
+        throw new InvalidPropError('wordpress.smtp.destinationCidrs', cidrs, 'a non-empty list of CIDR blocks, or none for public addresses only');
+      }
+      allowTraffic(this, 'wordpress-smtp', {
+        name: `${release}-web-smtp-out`,
+        podSelector: this.wordpress.podSelector,
+        direction: 'Egress',
+        ports: [smtp.port],
+        peerIpBlocks: cidrs ? ipBlocksOf('wordpress.smtp.destinationCidrs', cidrs) : resolveInternetEgress('internetEgress', props.internetEgress).ipBlocks,
+        labels: policyLabels,
+      });
+    }
     if (props.allowInternetEgress === false && props.internetEgress !== undefined) {
       throw new InvalidPropError('internetEgress', props.internetEgress, 'nothing when allowInternetEgress is false');
     }
@@ -314,4 +392,18 @@ export class WordPressChart extends Chart {
       }
     });
   }
+}
+
+/** The cron options with their curl image pulled through the registry, like every other image. */
+function cronWithImage(cron: WordPressOptions['cron'], registry?: ImageRegistry): WordPressOptions['cron'] {
+  if (cron === undefined || cron === false) return cron;
+  const options = cron === true ? {} : cron;
+  return { ...options, image: resolveImage(registry, options.image, CURL.image, 'wordpress.cron.image') };
+}
+
+/** The object cache options with the Redis image pulled through the registry, like every other image. */
+function objectCacheWithImage(cache: WordPressOptions['objectCache'], registry?: ImageRegistry): WordPressOptions['objectCache'] {
+  if (cache === undefined || cache === false) return cache;
+  const options = cache === true ? {} : cache;
+  return { ...options, image: resolveImage(registry, options.image, REDIS.image, 'wordpress.objectCache.image') };
 }

@@ -63,6 +63,18 @@ export const CURL: ImageFacts = {
   identity: { uid: 100, gid: 101 },
 };
 
+/**
+ * Official Redis 8.10 (Alpine), for the optional object cache. Its user is redis = 999 in group
+ * redis = 1000; run as that identity the entrypoint does not switch users, and `redis-server` is
+ * called directly with a config file.
+ * Digest: docker-library/repo-info, repos/redis/remote/8.10.2-alpine.md (commit 0bdd9440, the build
+ * of 2026-09-21), looked up 2026-12-01.
+ */
+export const REDIS: ImageFacts = {
+  image: 'redis:8.10.2-alpine@sha256:72cedd9603038893af961e90ac5e1a1a0d8377d5e338dbdad8fe284ea25de18f',
+  identity: { uid: 999, gid: 1000 },
+};
+
 /** The parts of an image reference. */
 export interface ImageReference {
   /** Registry host, `docker.io` when the reference names none. */
@@ -141,6 +153,20 @@ export function checkWordPressCliImage(prop: string, value: string): string {
   const ref = parseImage(prop, value);
   if (!isOfficialImage(ref, 'wordpress') || !ref.tag || !/^cli(?:-|$)/.test(ref.tag)) {
     throw new InvalidPropError(prop, value, WORDPRESS_CLI_SUPPORTED);
+  }
+  return value;
+}
+
+const REDIS_SUPPORTED = 'the official redis image, 7.2 or later, with a tag: e.g. redis:8.10.2-alpine or redis:8.10, '
+  + 'optionally @sha256:<digest>, from Docker Hub or a mirror of it (the config file, user 999 and the /data '
+  + 'directory are those of the official image; Valkey, KeyDB and other publishers are not supported)';
+const REDIS_TAG = /^(?:7\.(?:[2-9]|\d{2,})|[89]|\d{2,})(?:\.\d+)*(?:-(?:alpine|bookworm|trixie)[\d.]*)?$/;
+
+/** `value` if it is the official Redis image at 7.2 or later, by tag. */
+export function checkRedisImage(prop: string, value: string): string {
+  const ref = parseImage(prop, value);
+  if (!isOfficialImage(ref, 'redis') || !ref.tag || !REDIS_TAG.test(ref.tag)) {
+    throw new InvalidPropError(prop, value, REDIS_SUPPORTED);
   }
   return value;
 }

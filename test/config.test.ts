@@ -38,6 +38,28 @@ describe('the default app config file', () => {
     expect(objects.find((o) => o.kind === 'Job').spec.template.spec.containers[0].env).toContainEqual({ name: 'DATABASE_NAME', value: 'blog' });
   });
 
+  test('the site options of the example file reach wp-config, PHP, the Ingress, a CronJob, mail, the plugins Job and Redis', () => {
+    // Given the documented example, which turns the site options on
+    const config = loadAppConfig(join(ROOT, 'examples/config/site.yaml'));
+    // When the default app is built from it
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[];
+    // Then each option shows in the objects
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    const extra = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'WORDPRESS_CONFIG_EXTRA').value;
+    expect(extra).toContain("define('WP_HOME', 'https://blog.example.com');");
+    expect(extra).toContain("define('CDK8S_SMTP_HOST', 'email-smtp.eu-west-1.amazonaws.com');");
+    expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'blog-php').data['zz-wordpress.ini']).toContain('upload_max_filesize = 64M');
+    expect(objects.find((o) => o.kind === 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('64m');
+    expect(objects.filter((o) => o.kind === 'CronJob').map((o) => o.metadata.name)).toEqual(['blog-cron', 'blog-backup']);
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.labels['app.kubernetes.io/component'])).toContain('plugins');
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['blog', 'blog-redis']);
+  });
+
+  test('a misspelt site option is reported with the keys allowed there', () => {
+    const file = configFile('typo.yaml', 'wordpress:\n  php:\n    uploadMaxFileSize: 64M\n');
+    expect(() => loadAppConfig(file)).toThrow('wordpress.php.uploadMaxFileSize: unknown key; allowed keys: maxExecutionTime, memoryLimit, postMaxSize, uploadMaxFilesize');
+  });
+
   test('existing Secrets can be named in the file', () => {
     const config = loadAppConfig(configFile('existing.yaml', 'credentials:\n  existingSecrets: { database: db, wordpressKeys: keys }\n'));
     const objects = Testing.synth(buildDefaultApp(Testing.app(), config).charts[0]) as any[];

@@ -7,9 +7,9 @@ import { join } from 'path';
 import { Credentials } from '../src/credentials/credentials';
 import { all, find, mainContainer, synth, testChart, testLabels } from './helpers';
 
-function synthCredentials(credentials: Credentials) {
+function synthCredentials(credentials: Credentials, redis = false) {
   const chart = testChart('site-ns');
-  const bound = credentials.bind(chart, { namePrefix: 'site', labels: testLabels });
+  const bound = credentials.bind(chart, { namePrefix: 'site', labels: testLabels, redis });
   return { bound, objects: synth(chart) };
 }
 
@@ -102,6 +102,28 @@ describe('Credentials.generated()', () => {
     const { Chart, Testing } = require('cdk8s');
     const chart = new Chart(Testing.app(), 'no-namespace');
     expect(() => Credentials.generated().bind(chart, { namePrefix: 'site', labels: testLabels })).toThrow('needs its chart to set a namespace');
+  });
+});
+
+describe('the Redis password (wordpress.objectCache)', () => {
+  test('generated: the Job also creates <prefix>-redis and may read it, and declares it', () => {
+    const { bound, objects } = synthCredentials(Credentials.generated(), true);
+    expect(bound.secretNames.redis).toBe('site-redis');
+    expect(find(objects, 'Role').rules[1].resourceNames).toEqual(['site-db-credentials', 'site-keys', 'site-redis']);
+    expect(find(objects, 'Job').metadata.annotations!['cdk8s-wordpress-eks/creates']).toBe('Secret/site-db-credentials,Secret/site-keys,Secret/site-redis');
+  });
+
+  test('generated without the cache: the Job is exactly the one it was (no third Secret, same name)', () => {
+    const without = find(synthCredentials(Credentials.generated()).objects, 'Job');
+    expect(mainContainer(without).env.map((e: any) => e.name)).not.toContain('REDIS_SECRET_NAME');
+    expect(without.metadata.name).not.toBe(find(synthCredentials(Credentials.generated(), true).objects, 'Job').metadata.name);
+  });
+
+  test('existing Secrets: the Redis one is required with the cache, and declared external', () => {
+    expect(() => synthCredentials(Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }), true))
+      .toThrow('Invalid credentials.redis');
+    const { bound } = synthCredentials(Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys', redis: 'cache' }), true);
+    expect(bound.workloadAnnotations['cdk8s-wordpress-eks/external-refs']).toBe('Secret/db,Secret/keys,Secret/cache');
   });
 });
 
@@ -272,8 +294,8 @@ describe('the generator script against a fake API server', () => {
     if (existsSync(argvLog())) rmSync(argvLog());
   });
 
-  function runGenerator(host = '127.0.0.1', apiPort = port, extraEnv: Record<string, string> = {}): Promise<{ code: number; output: string }> {
-    const job = find(synthCredentials(Credentials.generated()).objects, 'Job');
+  function runGenerator(host = '127.0.0.1', apiPort = port, extraEnv: Record<string, string> = {}, redis = false): Promise<{ code: number; output: string }> {
+    const job = find(synthCredentials(Credentials.generated(), redis).objects, 'Job');
     const container = mainContainer(job);
     const env: Record<string, string> = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
     return new Promise((resolve) => {
@@ -313,6 +335,20 @@ describe('the generator script against a fake API server', () => {
     expect(api.secrets.get('site-db-credentials')!.metadata.labels!['app.kubernetes.io/part-of']).toBeUndefined();
     // and no generated value is printed
     for (const value of values().filter((v) => v.length >= 32)) expect(output).not.toContain(value);
+  });
+
+  test('with the object cache, a third Secret holds a random Redis password, created once', async () => {
+    // When the generator of a release with Redis runs twice
+    const first = await runGenerator('127.0.0.1', port, {}, true);
+    expect(first.code).toBe(0);
+    const password = Buffer.from(api.secrets.get('site-redis')!.data.password, 'base64').toString();
+    const second = await runGenerator('127.0.0.1', port, {}, true);
+    // Then the Secret has one key, 32 alphanumerics, unchanged by the second run and never printed
+    expect(second.code).toBe(0);
+    expect(Object.keys(api.secrets.get('site-redis')!.data)).toEqual(['password']);
+    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(Buffer.from(api.secrets.get('site-redis')!.data.password, 'base64').toString()).toBe(password);
+    expect(first.output + second.output).not.toContain(password);
   });
 
   test('a second run changes no existing Secret: it only creates (409) and reads', async () => {

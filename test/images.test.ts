@@ -5,7 +5,7 @@ import * as agentImages from '../src/agents/agent-images';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
 import * as images from '../src/images';
-import { checkMySqlImage, checkWordPressCliImage, checkWordPressImage, ImageFacts, parseImage } from '../src/images';
+import { checkMySqlImage, checkRedisImage, checkWordPressCliImage, checkWordPressImage, ImageFacts, parseImage } from '../src/images';
 import { isPinned } from '../src/validation/policy';
 import { Manifest } from './helpers';
 
@@ -37,7 +37,7 @@ const containerImages = (objects: Manifest[]) => objects.flatMap((o) => {
 describe('default images', () => {
   test('the module lists are found (guards the table below against an empty list)', () => {
     expect(DEFAULTS.map(([name]) => name).sort()).toEqual(
-      ['AWS_FOR_FLUENT_BIT', 'CLOUDWATCH_AGENT', 'CURL', 'FLUENT_BIT', 'MYSQL', 'NODE_EXPORTER', 'WORDPRESS', 'WORDPRESS_CLI']);
+      ['AWS_FOR_FLUENT_BIT', 'CLOUDWATCH_AGENT', 'CURL', 'FLUENT_BIT', 'MYSQL', 'NODE_EXPORTER', 'REDIS', 'WORDPRESS', 'WORDPRESS_CLI']);
   });
 
   test.each(DEFAULTS)('%s is pinned by tag and index digest, or is a listed exception', (name, facts) => {
@@ -161,6 +161,27 @@ describe('wordpress.cliImage', () => {
   ])('rejects %s', (_case, image) => {
     expect(() => checkWordPressCliImage('wordpress.cliImage', image))
       .toThrow(`Invalid wordpress.cliImage: "${image}". Allowed: the official wordpress image in its cli variant`);
+  });
+});
+
+describe('wordpress.objectCache.image', () => {
+  test.each([
+    ['the default', images.REDIS.image],
+    ['a Debian-based tag', 'redis:8.10.2-trixie'],
+    ['a minor line', 'redis:7.4-alpine'],
+    ['a mirror of Docker Hub', `${ECR}/hub/library/redis:8.10.2-alpine@${DIGEST}`],
+  ])('accepts %s', (_case, image) => {
+    expect(checkRedisImage('wordpress.objectCache.image', image)).toBe(image);
+  });
+
+  test.each([
+    ['Redis before 7.2', 'redis:7.0.15'],
+    ['another publisher', 'bitnami/redis:8.0'],
+    ['Valkey', 'valkey/valkey:8.1-alpine'],
+    ['a digest without a tag', `redis@${DIGEST}`],
+  ])('rejects %s', (_case, image) => {
+    expect(() => checkRedisImage('wordpress.objectCache.image', image))
+      .toThrow(`Invalid wordpress.objectCache.image: "${image}". Allowed: the official redis image, 7.2 or later`);
   });
 });
 

@@ -12,7 +12,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { CURL } from '../images';
 import { allowTraffic } from '../network/namespace-isolation';
 import { checkPorts } from '../network/ports';
-import { CredentialSecretNames, DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
+import { CredentialSecretNames, DATABASE_SECRET_KEYS, REDIS_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
 
 /** Options of generated credentials. */
 export interface GeneratedCredentialsOptions {
@@ -38,6 +38,8 @@ export interface CredentialsGeneratorProps extends GeneratedCredentialsOptions {
   readonly labels: StandardLabels;
   /** A database Secret written by something else (an ExternalSecret): only the keys are generated. @default - both are generated */
   readonly databaseSecretName?: string;
+  /** Also create the Redis password Secret (`<prefix>-redis`). @default false */
+  readonly redis?: boolean;
 }
 
 const MYSQL_NAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -61,7 +63,7 @@ export const DEFAULT_API_SERVER_PORTS: readonly number[] = [443, 6443];
  * - It only ever POSTs: an existing Secret answers 409 and is left as it is, so re-applying,
  *   upgrading or re-running never rotates a password MySQL already stored.
  * - Its ServiceAccount may create Secrets (Kubernetes cannot scope `create` to a name) and read
- *   only these two; nothing else.
+ *   only the ones it creates (two; three with the Redis object cache); nothing else.
  * - Its name carries a hash of its pod spec: Job templates are immutable, so a changed generator is
  *   a new Job rather than a failed `kubectl apply`.
  */
@@ -92,8 +94,9 @@ export class CredentialsGenerator extends Construct {
     this.secretNames = {
       database: props.databaseSecretName ?? `${props.namePrefix}-db-credentials`,
       wordpressKeys: `${props.namePrefix}-keys`,
+      ...(props.redis ? { redis: `${props.namePrefix}-redis` } : {}),
     };
-    const generated = generateDatabase ? [this.secretNames.database, this.secretNames.wordpressKeys] : [this.secretNames.wordpressKeys];
+    const created = [...(generateDatabase ? [this.secretNames.database] : []), this.secretNames.wordpressKeys, ...(this.secretNames.redis ? [this.secretNames.redis] : [])];
     const name = `${props.namePrefix}-credentials-generator`;
     const apiEgressPolicy = `${name}-api-egress`;
     const apiServerPorts = checkPorts('credentials.apiServerPorts', props.apiServerPorts ?? DEFAULT_API_SERVER_PORTS);
@@ -109,7 +112,7 @@ export class CredentialsGenerator extends Construct {
         {
           apiGroups: [''],
           resources: ['secrets'],
-          resourceNames: generated,
+          resourceNames: created,
           verbs: ['get'],
         },
       ],
@@ -137,10 +140,11 @@ export class CredentialsGenerator extends Construct {
         name: 'generate',
         image,
         imagePullPolicy: 'IfNotPresent',
-        command: ['/bin/sh', '-c', generatorScript(generateDatabase)],
+        command: ['/bin/sh', '-c', generatorScript(generateDatabase, this.secretNames.redis !== undefined)],
         env: [
           ...(generateDatabase ? [{ name: 'DATABASE_SECRET_NAME', value: this.secretNames.database }] : []),
           { name: 'KEYS_SECRET_NAME', value: this.secretNames.wordpressKeys },
+          ...(this.secretNames.redis ? [{ name: 'REDIS_SECRET_NAME', value: this.secretNames.redis }] : []),
           ...(generateDatabase ? [{ name: 'DATABASE_NAME', value: databaseName }, { name: 'DATABASE_USER', value: username }] : []),
           { name: 'GENERATED_LABELS', value: JSON.stringify(secretLabels(labels)) },
           // For the message when the API server does not answer.
@@ -159,7 +163,7 @@ export class CredentialsGenerator extends Construct {
         name: `${props.namePrefix}-credentials-${contentHash(podSpec, 8)}`,
         labels: labels.all,
         annotations: {
-          [CREATES_ANNOTATION]: generated.map((secret) => `Secret/${secret}`).join(','),
+          [CREATES_ANNOTATION]: created.map((name) => `Secret/${name}`).join(','),
         },
       },
       spec: {
@@ -218,7 +222,7 @@ const DATA_KEYS_AWK = [
  * The bearer token goes to curl in a header file, never on a command line (/proc/<pid>/cmdline).
  * Nothing prints a Secret's value.
  */
-function generatorScript(withDatabase: boolean): string {
+function generatorScript(withDatabase: boolean, redis: boolean): string {
   const databaseKeys = DATABASE_SECRET_KEYS;
   const saltKeys = Object.keys(WORDPRESS_KEYS_SECRET_KEYS);
   return [
@@ -276,5 +280,6 @@ function generatorScript(withDatabase: boolean): string {
       + `\\"${databaseKeys.password}\\":\\"$(random ${PASSWORD_LENGTH})\\",\\"${databaseKeys.rootPassword}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" `
       + Object.values(databaseKeys).join(' ')],
     `ensure "$KEYS_SECRET_NAME" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
+    ...(redis ? [`ensure "$REDIS_SECRET_NAME" "{\\"${REDIS_SECRET_KEYS.password}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" ${REDIS_SECRET_KEYS.password}`] : []),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkImage } from '../common/checks';
+import { InvalidPropError } from '../common/errors';
 import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
@@ -33,6 +34,8 @@ export interface CredentialsBindOptions {
    * provides only the WordPress keys. @default - the source provides both
    */
   readonly databaseSecretName?: string;
+  /** Whether the release runs Redis (the object cache), which needs its own password. @default false */
+  readonly redis?: boolean;
 }
 
 /** Where database passwords and WordPress keys come from. No value ever lands in the manifests. */
@@ -50,6 +53,7 @@ export abstract class Credentials {
     return new ExistingCredentials({
       database: checkDnsSubdomain('credentials.database', names.database),
       wordpressKeys: checkDnsSubdomain('credentials.wordpressKeys', names.wordpressKeys),
+      ...(names.redis !== undefined ? { redis: checkDnsSubdomain('credentials.redis', names.redis) } : {}),
     });
   }
 
@@ -71,6 +75,7 @@ class GeneratedCredentials extends Credentials {
       namePrefix: options.namePrefix,
       labels: options.labels,
       databaseSecretName: options.databaseSecretName,
+      redis: options.redis,
     });
     // The generating Job declares the Secrets it creates, so the workloads need no annotation.
     return { secretNames: generator.secretNames, workloadAnnotations: {}, budget: generator.budget };
@@ -83,11 +88,18 @@ class ExistingCredentials extends Credentials {
   }
 
   public bind(_scope: Construct, options: CredentialsBindOptions): BoundCredentials {
-    const names = { ...this.names, database: options.databaseSecretName ?? this.names.database };
+    if (options.redis && this.names.redis === undefined) {
+      throw new InvalidPropError('credentials.redis', undefined, 'the name of a Secret with the key "password" when wordpress.objectCache is on');
+    }
+    const names = {
+      database: options.databaseSecretName ?? this.names.database,
+      wordpressKeys: this.names.wordpressKeys,
+      ...(options.redis ? { redis: this.names.redis } : {}),
+    };
     return {
       secretNames: names,
       workloadAnnotations: {
-        [EXTERNAL_REFS_ANNOTATION]: `Secret/${names.database},Secret/${names.wordpressKeys}`,
+        [EXTERNAL_REFS_ANNOTATION]: Object.values(names).map((name) => `Secret/${name}`).join(','),
       },
     };
   }

@@ -4,7 +4,15 @@ export interface CredentialSecretNames {
   readonly database: string;
   /** Secret with the keys of `WORDPRESS_KEYS_SECRET_KEYS`. */
   readonly wordpressKeys: string;
+  /** Secret with the key of `REDIS_SECRET_KEYS`, for `wordpress.objectCache`. @default - none: no object cache */
+  readonly redis?: string;
 }
+
+/** Key of the Redis Secret: the password Redis requires and WordPress's object cache sends. */
+export const REDIS_SECRET_KEYS = {
+  /** The password (`requirepass`); no spaces, double quotes or backslashes in one you supply. */
+  password: 'password',
+} as const;
 
 /**
  * Keys of the database Secret. MySQL reads them through `MYSQL_*_FILE`, WordPress through

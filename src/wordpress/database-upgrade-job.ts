@@ -8,7 +8,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { BoundCredentials } from '../credentials/credentials';
 import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
-import { databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment } from './wordpress-environment';
+import { coreCopyContainer, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment } from './wordpress-environment';
 
 /** Props of {@link DatabaseUpgradeJob}. */
 export interface DatabaseUpgradeJobProps {
@@ -74,16 +74,7 @@ export class DatabaseUpgradeJob extends Construct {
       enableServiceLinks: false,
       restartPolicy: 'OnFailure',
       securityContext: restrictedPodSecurityContext(WORDPRESS.identity),
-      initContainers: [{
-        name: 'core',
-        image: props.wordpressImage,
-        imagePullPolicy: 'IfNotPresent',
-        // The same files the web pods' entrypoint copies, and the same env-driven wp-config.php.
-        command: ['sh', '-c', `cp -R /usr/src/wordpress/. ${DOCUMENT_ROOT}/ && cp /usr/src/wordpress/wp-config-docker.php ${DOCUMENT_ROOT}/wp-config.php`],
-        resources: toResourceRequirements(RESOURCES),
-        securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
-        volumeMounts: [html],
-      }],
+      initContainers: [coreCopyContainer(props.wordpressImage, RESOURCES)],
       containers: [{
         name: 'update-db',
         image: props.cliImage,

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
-import { checkDnsLabel, checkInteger, checkOneOf } from '../common/checks';
+import { checkDnsLabel, checkInteger, checkOneOf, quantityToNumber } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
+import { contentHash } from '../common/content-hash';
+import { CONFIG_HASH_ANNOTATION, EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
@@ -13,8 +15,15 @@ import { checkWordPressCliImage, checkWordPressImage, WORDPRESS, WORDPRESS_CLI }
 import { IWorkloadIdentity } from '../identity/workload-identity-interface';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
 import { DatabaseUpgradeJob } from './database-upgrade-job';
+import { PluginsJob, WordPressExtensions } from './plugins-job';
+import { ObjectCacheOptions, Redis } from '../cache/redis';
+import { objectCacheClient } from './object-cache';
+import { WordPressCronJob, WordPressCronOptions } from './cron-job';
+import { checkBelowContainer, CheckedPhpSettings, checkPhpSettings, PHP_CONF_DIR, PHP_INI_FILE, PhpSettings, renderPhpIni } from './php-settings';
+import { renderConfigExtra, WordPressConfigOptions } from './site-config';
+import { CheckedSmtp, checkSmtp, SMTP_CREDENTIALS_DIR, SMTP_PLUGIN, SMTP_PLUGIN_FILE, SmtpOptions } from './smtp';
 import {
-  CONTENT_DIR, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, wordPressEnvironment,
+  CONTENT_DIR, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, KEYS_DIR, REDIS_PASSWORD_DIR, redisPasswordVolume, wordPressEnvironment,
 } from './wordpress-environment';
 
 /** Access mode of the content volume. */
@@ -37,12 +46,12 @@ export interface WordPressAutoscaling {
 }
 
 /** What a user chooses about WordPress. */
-export interface WordPressOptions {
+export interface WordPressOptions extends WordPressExtensions {
   /** Name of the Deployment, Service and related objects. @default - the release name in a WordPressChart; 'wordpress' on its own */
   readonly name?: string;
   /** Official WordPress Apache image, with a tag (digest optional), from Docker Hub or a mirror. @default 'wordpress:7.1.1-php8.3-apache@sha256:eb039176b52f169c169b04d788a997646698432d69f7ef5252d9de96465b82d4' */
   readonly image?: string;
-  /** Official WordPress CLI image that runs the database upgrade Job, with a tag (digest optional). @default 'wordpress:cli-2.12.0-php8.3@sha256:f8aeb68164c6a04f5dcc91da30d8ffa096b0f7fafb7a65f144c2dd62587caca0' */
+  /** Official WordPress CLI image that runs the database upgrade and plugins Jobs, with a tag (digest optional). @default 'wordpress:cli-2.12.0-php8.3@sha256:f8aeb68164c6a04f5dcc91da30d8ffa096b0f7fafb7a65f144c2dd62587caca0' */
   readonly cliImage?: string;
   /** Number of pods; more than one needs ReadWriteMany storage. @default 1 */
   readonly replicas?: number;
@@ -61,6 +70,16 @@ export interface WordPressOptions {
   readonly preStopSleepSeconds?: number;
   /** Seconds a pod gets to stop, preStop included. @default 30, or the preStop delay plus 15 */
   readonly terminationGracePeriodSeconds?: number;
+  /** wp-config.php settings: site URL, HTTPS, memory, file editing, raw lines. @default - DISALLOW_FILE_EDIT on, automatic core updates off, nothing else */
+  readonly config?: WordPressConfigOptions;
+  /** PHP limits (uploads, request body, memory, execution time), kept consistent with the Ingress's. @default - the image's PHP defaults: 2M uploads, 8M bodies, 128M, 30 s */
+  readonly php?: PhpSettings;
+  /** Run wp-cron from a CronJob (and not on page views): `true` for the defaults. @default false */
+  readonly cron?: WordPressCronOptions | boolean;
+  /** Send mail through an SMTP server, by a must-use plugin. @default - none: the image has no sendmail, so WordPress sends no mail (password resets included) */
+  readonly smtp?: SmtpOptions;
+  /** A Redis object cache reachable only from WordPress, used through the Redis Object Cache plugin (`redis-cache`, third-party) that the plugins Job installs: `true` for the defaults. @default false */
+  readonly objectCache?: ObjectCacheOptions | boolean;
 }
 
 /** Props of {@link WordPress}. */
@@ -73,6 +92,8 @@ export interface WordPressProps extends WordPressOptions {
   readonly labels: StandardLabels;
   /** Cloud identity of the WordPress pods (e.g. for a media-offload plugin). @default - none */
   readonly identity?: IWorkloadIdentity;
+  /** The URL the chart's Ingress serves (first host, https with TLS), for `config.siteUrl: true` and the cron Host header. @default - none */
+  readonly ingressUrl?: string;
 }
 
 /** The port Apache listens on; non-root thanks to the `ip_unprivileged_port_start` sysctl. */
@@ -105,6 +126,18 @@ export class WordPress extends Construct {
   public readonly databaseUpgrade: DatabaseUpgradeJob;
   /** The most the web tier holds at once (autoscaling maximum plus a rollout surge), for namespace quotas. */
   public readonly budget: ResourceBudget;
+  /** The PHP limits, when `php` is set. */
+  public readonly php?: CheckedPhpSettings;
+  /** The CronJob running wp-cron, when `cron` is on. */
+  public readonly cron?: WordPressCronJob;
+  /** The pinned site URL (`WP_HOME`), when `config.siteUrl` is set. */
+  public readonly siteUrl?: string;
+  /** The SMTP settings, when `smtp` is set. */
+  public readonly smtp?: CheckedSmtp;
+  /** The Job installing the declared plugins and themes, when `plugins` or `themes` (or `objectCache`) is set. */
+  public readonly pluginsJob?: PluginsJob;
+  /** The object cache, when `objectCache` is on. */
+  public readonly redis?: Redis;
 
   constructor(scope: Construct, id: string, props: WordPressProps) {
     super(scope, id);
@@ -125,6 +158,32 @@ export class WordPress extends Construct {
     const resources = resolveResources('wordpress.resources', props.resources, DEFAULT_RESOURCES);
     const labels = props.labels.withComponent('web', 'wordpress');
     this.podSelector = labels.selector;
+    const containerMemory = quantityToNumber(resources.limits.memory);
+    const cronOn = props.cron !== undefined && props.cron !== false;
+    this.smtp = props.smtp === undefined ? undefined : checkSmtp('wordpress.smtp', props.smtp);
+    const cacheOptions = props.objectCache === true ? {} : props.objectCache || undefined;
+    if (cacheOptions && props.credentials.secretNames.redis === undefined) {
+      throw new InvalidPropError('credentials.redis', undefined, 'the name of a Secret with the key "password" when wordpress.objectCache is on');
+    }
+    const cache = cacheOptions && objectCacheClient('wordpress.objectCache.plugin', `${name}-redis`, props.credentials.secretNames.redis!, cacheOptions.plugin);
+    const config = renderConfigExtra('wordpress.config', props.config, {
+      ingressUrl: props.ingressUrl, cronJob: cronOn, generatedLines: [...this.smtp?.configLines ?? [], ...cache?.configLines ?? []],
+    });
+    if (config.memoryLimitBytes !== undefined) {
+      checkBelowContainer('wordpress.config.memoryLimit', props.config?.memoryLimit, config.memoryLimitBytes, containerMemory);
+    }
+    this.siteUrl = config.siteUrl;
+    this.php = props.php === undefined ? undefined : checkPhpSettings('wordpress.php', props.php, containerMemory);
+    const phpConfigMap = this.php && new k8s.KubeConfigMap(this, 'php', {
+      metadata: { name: `${name}-php`, labels: labels.all },
+      data: { [PHP_INI_FILE]: renderPhpIni(this.php) },
+    });
+    const muPlugins = this.smtp && new k8s.KubeConfigMap(this, 'mu-plugins', {
+      metadata: { name: `${name}-mu-plugins`, labels: labels.all },
+      data: { [SMTP_PLUGIN_FILE]: SMTP_PLUGIN },
+    });
+    // Files mounted with subPath or copied at start never see ConfigMap updates: a change rolls the pods instead.
+    const mountedConfig = [this.php && renderPhpIni(this.php), this.smtp && SMTP_PLUGIN].filter((text) => text);
 
     this.contentClaim = new k8s.KubePersistentVolumeClaim(this, 'content', {
       metadata: { name: `${name}-content`, labels: labels.all },
@@ -144,7 +203,7 @@ export class WordPress extends Construct {
       throw new InvalidPropError('wordpress.terminationGracePeriodSeconds', grace, `more than preStopSleepSeconds (${preStop}), or the kubelet kills Apache before it stops gracefully`);
     }
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name, labels: labels.all, annotations: databaseClientAnnotations(props.credentials, props.database) },
+      metadata: { name, labels: labels.all, annotations: withExternalRefs(databaseClientAnnotations(props.credentials, props.database), this.smtp?.options.credentialsSecret) },
       spec: {
         // With autoscaling the HPA owns the replica count; a value here would reset it at every apply.
         ...(autoscaling ? {} : { replicas }),
@@ -154,7 +213,10 @@ export class WordPress extends Construct {
           ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } }
           : { type: 'Recreate' },
         template: {
-          metadata: { labels: labels.all },
+          metadata: {
+            labels: labels.all,
+            ...(mountedConfig.length ? { annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(mountedConfig) } } : {}),
+          },
           spec: {
             serviceAccountName: serviceAccount.serviceAccount.name,
             automountServiceAccountToken: false,
@@ -170,12 +232,13 @@ export class WordPress extends Construct {
               whenUnsatisfiable: 'ScheduleAnyway',
               labelSelector: { matchLabels: labels.selector },
             })),
+            ...(muPlugins ? { initContainers: [muPluginsInstaller(image, resources)] } : {}),
             containers: [{
               name: 'wordpress',
               image,
               imagePullPolicy: 'IfNotPresent',
               ports: [{ name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' }],
-              env: wordPressEnvironment(props.database, tablePrefix, true),
+              env: wordPressEnvironment(props.database, tablePrefix, true, config.php),
               resources: toResourceRequirements(resources),
               securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
               // The image stops Apache with SIGWINCH (graceful): requests in flight finish.
@@ -219,6 +282,10 @@ export class WordPress extends Construct {
                 // PHP sessions and uploads in progress.
                 { name: 'tmp', mountPath: '/tmp' },
                 ...tlsVolumes.mounts,
+                // One file, not the directory: the image's own ini files (extensions, opcache) stay.
+                ...(phpConfigMap ? [{ name: 'php', mountPath: `${PHP_CONF_DIR}/${PHP_INI_FILE}`, subPath: PHP_INI_FILE, readOnly: true }] : []),
+                ...(this.smtp?.options.credentialsSecret ? [{ name: 'smtp-credentials', mountPath: SMTP_CREDENTIALS_DIR, readOnly: true }] : []),
+                ...(cache ? [{ name: 'redis-password', mountPath: REDIS_PASSWORD_DIR, readOnly: true }] : []),
               ],
             }],
             volumes: [
@@ -231,6 +298,13 @@ export class WordPress extends Construct {
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
               ...tlsVolumes.volumes,
+              ...(phpConfigMap ? [{ name: 'php', configMap: { name: phpConfigMap.name, defaultMode: 0o444 } }] : []),
+              ...(muPlugins ? [{ name: 'mu-plugins', configMap: { name: muPlugins.name, defaultMode: 0o444 } }] : []),
+              ...(this.smtp?.options.credentialsSecret ? [{
+                name: 'smtp-credentials',
+                secret: { secretName: this.smtp.options.credentialsSecret, defaultMode: 0o440, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
+              }] : []),
+              ...(cache ? [redisPasswordVolume(cache.passwordSecret)] : []),
             ],
           },
         },
@@ -255,6 +329,46 @@ export class WordPress extends Construct {
       tablePrefix,
       labels: props.labels,
     });
+
+    if (cacheOptions && cache) {
+      this.redis = new Redis(this, 'redis', {
+        name: `${name}-redis`,
+        image: cacheOptions.image,
+        resources: cacheOptions.resources,
+        passwordSecret: cache.passwordSecret,
+        labels: props.labels,
+      });
+    }
+
+    if (props.plugins !== undefined || props.themes !== undefined || cache) {
+      this.pluginsJob = new PluginsJob(this, 'plugins', {
+        name,
+        plugins: props.plugins,
+        themes: props.themes,
+        wordpressImage: image,
+        cliImage,
+        database: props.database,
+        credentials: props.credentials,
+        tablePrefix,
+        contentClaimName: this.contentClaim.name,
+        // Several pods may attach a ReadWriteOnce volume as long as they share its node.
+        colocateWith: accessMode === 'ReadWriteOnce' ? this.podSelector : undefined,
+        labels: props.labels,
+        objectCache: cache,
+      });
+    }
+
+    if (cronOn) {
+      const cronOptions = props.cron === true ? {} : props.cron as WordPressCronOptions;
+      const url = this.siteUrl ?? props.ingressUrl;
+      this.cron = new WordPressCronJob(this, 'cron', {
+        ...cronOptions,
+        name,
+        serviceName: this.service.name,
+        host: url ? new URL(url).host : undefined,
+        labels: props.labels,
+      });
+    }
 
     if (scaled) this.addAvailability(name, labels, replicas, autoscaling);
     // A rolling update surges one pod over the most the Deployment runs.
@@ -286,6 +400,46 @@ export class WordPress extends Construct {
       },
     });
   }
+}
+
+/** The workload's annotations with a Secret the user manages declared as an external reference. */
+function withExternalRefs(annotations: Record<string, string>, secretName?: string): Record<string, string> {
+  if (secretName === undefined) return annotations;
+  const refs = [annotations[EXTERNAL_REFS_ANNOTATION], `Secret/${secretName}`].filter((ref) => ref).join(',');
+  return { ...annotations, [EXTERNAL_REFS_ANNOTATION]: refs };
+}
+
+const MU_PLUGINS_SOURCE = '/etc/wordpress/mu-plugins';
+
+/**
+ * An init container that copies the must-use plugins from their ConfigMap into
+ * `wp-content/mu-plugins/` on the claim, as www-data. A copy, not a nested mount: a mount point under
+ * the claim's directory would be created by the container runtime as root, on the persistent volume,
+ * leaving `mu-plugins/` unwritable for the site's own must-use plugins. Written to a temporary name
+ * and renamed, so replicas starting together on shared storage never load half a file.
+ */
+function muPluginsInstaller(image: string, resources: ResolvedComputeResources): k8s.Container {
+  const target = `/${CONTENT_DIR}/mu-plugins`;
+  return {
+    name: 'mu-plugins',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', '-c', [
+      'set -eu',
+      `mkdir -p ${target}`,
+      `for file in ${MU_PLUGINS_SOURCE}/*.php; do`,
+      `  tmp=$(mktemp ${target}/.cdk8s.XXXXXX)`,
+      '  cat "$file" > "$tmp"',
+      `  mv -f "$tmp" ${target}/"$(basename "$file")"`,
+      'done',
+    ].join('\n')],
+    resources: toResourceRequirements({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: resources.limits.cpu, memory: '64Mi' } }),
+    securityContext: restrictedContainerSecurityContext(WORDPRESS.identity),
+    volumeMounts: [
+      { name: 'content', mountPath: `/${CONTENT_DIR}`, subPath: CONTENT_DIR },
+      { name: 'mu-plugins', mountPath: MU_PLUGINS_SOURCE, readOnly: true },
+    ],
+  };
 }
 
 interface CheckedAutoscaling {
