@@ -18,6 +18,10 @@ import { ImageRegistry, resolveImage } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
 import { MYSQL, WORDPRESS, WORDPRESS_CLI } from '../src/images';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
+import { MetricsOptions, resolveMetricsOptions } from '../src/monitoring/metrics-options';
+import { SiteMetrics } from '../src/monitoring/site-metrics';
+import { mysqldExporterExtension } from '../src/monitoring/mysqld-exporter';
+import { apacheExporterExtension } from '../src/monitoring/apache-status';
 
 /** Props of {@link WordPressChart}. */
 export interface WordPressChartProps {
@@ -52,6 +56,8 @@ export interface WordPressChartProps {
   readonly platform?: Platform;
   /** A mirror or pull-through cache every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistry;
+  /** Application metrics: exporters beside MySQL and Apache, alerts and a dashboard (docs/observability.md). @default - none */
+  readonly metrics?: MetricsOptions;
 }
 
 /** Pod Security Standards level every pod of this chart satisfies. */
@@ -101,17 +107,27 @@ export class WordPressChart extends Chart {
     const isolation = new NamespaceIsolation(this, 'isolation', { labels: labels.withComponent('network-policy'), namePrefix: release });
     isolation.node.addDependency(ns);
 
+    const metrics = props.metrics ? resolveMetricsOptions('metrics', props.metrics, release, props.imageRegistry) : undefined;
     const credentials = (props.credentials ?? Credentials.generated()).bind(this, {
       namePrefix: release,
       labels,
       rewriteImage: props.imageRegistry ? (reference) => props.imageRegistry!.rewrite(reference) : undefined,
+      metricsPassword: metrics !== undefined,
     });
+    if (metrics && !credentials.secretNames.metrics) {
+      throw new InvalidPropError('credentials', credentials.secretNames,
+        'Credentials.fromExistingSecrets({ ..., metrics }) naming a Secret with the key `password` (the MySQL exporter\'s), or generated credentials, when metrics are on');
+    }
+    const mysqlImage = resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image, 'mysql.image');
     this.mysql = new MySql(this, 'mysql', {
       name: `${release}-mysql`,
       ...props.mysql,
-      image: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image, 'mysql.image'),
+      image: mysqlImage,
       credentials,
       labels,
+      podExtension: metrics && mysqldExporterExtension({
+        image: metrics.mysqldExporterImage, mysqlImage, secretName: credentials.secretNames.metrics!, annotations: metrics.mysqlAnnotations,
+      }),
     });
     this.wordpress = new WordPress(this, 'wordpress', {
       name: release,
@@ -122,6 +138,9 @@ export class WordPressChart extends Chart {
       credentials,
       labels,
       identity: platform.wordpressIdentity,
+      podExtension: metrics && apacheExporterExtension({
+        image: metrics.apacheExporterImage, configMapName: metrics.apacheConfigMapName, annotations: metrics.webAnnotations,
+      }),
     });
     platform.extend(this, { release, labels, mysqlPodSelector: this.mysql.podSelector });
 
@@ -146,6 +165,17 @@ export class WordPressChart extends Chart {
         podSelector: this.wordpress.podSelector,
         targetPortName: 'http',
         labels: labels.withComponent('web', 'wordpress').all,
+      });
+    }
+    if (metrics) {
+      new SiteMetrics(this, 'metrics', {
+        metrics,
+        release,
+        namespace,
+        labels,
+        mysql: { name: this.mysql.statefulSet.name, podSelector: this.mysql.podSelector },
+        web: { name: this.wordpress.deployment.name, podSelector: this.wordpress.podSelector },
+        ingressName: this.ingress?.ingress.name,
       });
     }
     markPrunable(this, partOf);

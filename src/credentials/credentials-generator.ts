@@ -12,7 +12,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { CURL } from '../images';
 import { allowTraffic } from '../network/namespace-isolation';
 import { checkPorts } from '../network/ports';
-import { CredentialSecretNames, DATABASE_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
+import { CredentialSecretNames, DATABASE_SECRET_KEYS, METRICS_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
 
 /** Options of generated credentials. */
 export interface GeneratedCredentialsOptions {
@@ -36,6 +36,8 @@ export interface CredentialsGeneratorProps extends GeneratedCredentialsOptions {
   readonly namePrefix: string;
   /** Labels of the release; the generator is its `credentials` component. */
   readonly labels: StandardLabels;
+  /** Also generate the password of the MySQL metrics exporter's user. @default false */
+  readonly metricsPassword?: boolean;
 }
 
 const MYSQL_NAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -89,7 +91,9 @@ export class CredentialsGenerator extends Construct {
     this.secretNames = {
       database: `${props.namePrefix}-db-credentials`,
       wordpressKeys: `${props.namePrefix}-keys`,
+      ...(props.metricsPassword ? { metrics: `${props.namePrefix}-metrics-credentials` } : {}),
     };
+    const generated = Object.values(this.secretNames) as string[];
     const name = `${props.namePrefix}-credentials-generator`;
     const apiEgressPolicy = `${name}-api-egress`;
     const apiServerPorts = checkPorts('credentials.apiServerPorts', props.apiServerPorts ?? DEFAULT_API_SERVER_PORTS);
@@ -105,7 +109,7 @@ export class CredentialsGenerator extends Construct {
         {
           apiGroups: [''],
           resources: ['secrets'],
-          resourceNames: [this.secretNames.database, this.secretNames.wordpressKeys],
+          resourceNames: generated,
           verbs: ['get'],
         },
       ],
@@ -133,10 +137,11 @@ export class CredentialsGenerator extends Construct {
         name: 'generate',
         image,
         imagePullPolicy: 'IfNotPresent',
-        command: ['/bin/sh', '-c', generatorScript()],
+        command: ['/bin/sh', '-c', generatorScript(this.secretNames.metrics !== undefined)],
         env: [
           { name: 'DATABASE_SECRET_NAME', value: this.secretNames.database },
           { name: 'KEYS_SECRET_NAME', value: this.secretNames.wordpressKeys },
+          ...(this.secretNames.metrics ? [{ name: 'METRICS_SECRET_NAME', value: this.secretNames.metrics }] : []),
           { name: 'DATABASE_NAME', value: databaseName },
           { name: 'DATABASE_USER', value: username },
           { name: 'GENERATED_LABELS', value: JSON.stringify(secretLabels(labels)) },
@@ -156,7 +161,7 @@ export class CredentialsGenerator extends Construct {
         name: `${props.namePrefix}-credentials-${contentHash(podSpec, 8)}`,
         labels: labels.all,
         annotations: {
-          [CREATES_ANNOTATION]: `Secret/${this.secretNames.database},Secret/${this.secretNames.wordpressKeys}`,
+          [CREATES_ANNOTATION]: generated.map((secret) => `Secret/${secret}`).join(','),
         },
       },
       spec: {
@@ -215,7 +220,7 @@ const DATA_KEYS_AWK = [
  * The bearer token goes to curl in a header file, never on a command line (/proc/<pid>/cmdline).
  * Nothing prints a Secret's value.
  */
-function generatorScript(): string {
+function generatorScript(metricsPassword: boolean): string {
   const databaseKeys = DATABASE_SECRET_KEYS;
   const saltKeys = Object.keys(WORDPRESS_KEYS_SECRET_KEYS);
   return [
@@ -273,5 +278,9 @@ function generatorScript(): string {
       + `\\"${databaseKeys.password}\\":\\"$(random ${PASSWORD_LENGTH})\\",\\"${databaseKeys.rootPassword}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" `
       + Object.values(databaseKeys).join(' '),
     `ensure "$KEYS_SECRET_NAME" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
+    // Only when metrics are on, so that a site without them keeps the same Job.
+    ...(metricsPassword
+      ? [`ensure "$METRICS_SECRET_NAME" "{\\"${METRICS_SECRET_KEYS.password}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" ${METRICS_SECRET_KEYS.password}`]
+      : []),
   ].join('\n');
 }

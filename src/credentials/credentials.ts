@@ -28,6 +28,8 @@ export interface CredentialsBindOptions {
   readonly labels: StandardLabels;
   /** Maps an image to the registry it is pulled from. @default - images are used as they are */
   readonly rewriteImage?: (image: string) => string;
+  /** The release runs the MySQL metrics exporter, whose user needs a password. @default false */
+  readonly metricsPassword?: boolean;
 }
 
 /** Where database passwords and WordPress keys come from. No value ever lands in the manifests. */
@@ -45,6 +47,7 @@ export abstract class Credentials {
     return new ExistingCredentials({
       database: checkDnsSubdomain('credentials.database', names.database),
       wordpressKeys: checkDnsSubdomain('credentials.wordpressKeys', names.wordpressKeys),
+      ...(names.metrics !== undefined ? { metrics: checkDnsSubdomain('credentials.metrics', names.metrics) } : {}),
     });
   }
 
@@ -65,6 +68,7 @@ class GeneratedCredentials extends Credentials {
       image: options.rewriteImage ? options.rewriteImage(image) : image,
       namePrefix: options.namePrefix,
       labels: options.labels,
+      metricsPassword: options.metricsPassword,
     });
     // The generating Job declares the Secrets it creates, so the workloads need no annotation.
     return { secretNames: generator.secretNames, workloadAnnotations: {}, budget: generator.budget };
@@ -80,7 +84,7 @@ class ExistingCredentials extends Credentials {
     return {
       secretNames: this.names,
       workloadAnnotations: {
-        [EXTERNAL_REFS_ANNOTATION]: `Secret/${this.names.database},Secret/${this.names.wordpressKeys}`,
+        [EXTERNAL_REFS_ANNOTATION]: Object.values(this.names).map((secret) => `Secret/${secret}`).join(','),
       },
     };
   }

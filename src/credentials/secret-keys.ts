@@ -4,7 +4,15 @@ export interface CredentialSecretNames {
   readonly database: string;
   /** Secret with the keys of `WORDPRESS_KEYS_SECRET_KEYS`. */
   readonly wordpressKeys: string;
+  /** Secret with the keys of `METRICS_SECRET_KEYS`, for the MySQL metrics exporter. @default - none: no MySQL metrics */
+  readonly metrics?: string;
 }
+
+/** Keys of the metrics Secret: the password of the exporter's own MySQL user. */
+export const METRICS_SECRET_KEYS = {
+  /** Password of the `exporter` MySQL user (printable ASCII without quotes, backslash, `#`, `;` or spaces). */
+  password: 'password',
+} as const;
 
 /**
  * Keys of the database Secret. MySQL reads them through `MYSQL_*_FILE`, WordPress through

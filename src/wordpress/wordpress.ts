@@ -3,6 +3,7 @@ import { k8s } from '../common/k8s';
 import { checkDnsLabel, checkInteger, checkOneOf } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
+import { extendBudget, PodExtension } from '../common/pod-extension';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
@@ -66,6 +67,8 @@ export interface WordPressProps extends WordPressOptions {
   readonly labels: StandardLabels;
   /** Cloud identity of the WordPress pods (e.g. for a media-offload plugin). @default - none */
   readonly identity?: IWorkloadIdentity;
+  /** What optional features (the Apache metrics exporter) add to the pod. @default - nothing */
+  readonly podExtension?: PodExtension;
 }
 
 /** The port Apache listens on; non-root thanks to the `ip_unprivileged_port_start` sysctl. */
@@ -118,6 +121,7 @@ export class WordPress extends Construct {
     const resources = resolveResources('wordpress.resources', props.resources, DEFAULT_RESOURCES);
     const labels = props.labels.withComponent('web', 'wordpress');
     this.podSelector = labels.selector;
+    const extension = props.podExtension ?? {};
 
     this.contentClaim = new k8s.KubePersistentVolumeClaim(this, 'content', {
       metadata: { name: `${name}-content`, labels: labels.all },
@@ -141,7 +145,7 @@ export class WordPress extends Construct {
           ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } }
           : { type: 'Recreate' },
         template: {
-          metadata: { labels: labels.all },
+          metadata: { labels: labels.all, ...(extension.annotations ? { annotations: extension.annotations } : {}) },
           spec: {
             serviceAccountName: serviceAccount.serviceAccount.name,
             automountServiceAccountToken: false,
@@ -203,8 +207,9 @@ export class WordPress extends Construct {
                 { name: 'run', mountPath: '/run' },
                 // PHP sessions and uploads in progress.
                 { name: 'tmp', mountPath: '/tmp' },
+                ...extension.mainVolumeMounts ?? [],
               ],
-            }],
+            }, ...extension.containers ?? []],
             volumes: [
               // Core (about 80 MB with its bundled themes), wp-config.php and .htaccess; none of it persists.
               { name: 'html', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
@@ -214,6 +219,7 @@ export class WordPress extends Construct {
               { name: 'keys', secret: { secretName: props.credentials.secretNames.wordpressKeys, defaultMode: 0o440 } },
               { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              ...extension.volumes ?? [],
             ],
           },
         },
@@ -242,7 +248,7 @@ export class WordPress extends Construct {
     if (scaled) this.addAvailability(name, labels, replicas, autoscaling);
     // A rolling update surges one pod over the most the Deployment runs.
     const maxPods = scaled ? (autoscaling?.maxReplicas ?? replicas) + 1 : 1;
-    this.budget = { pods: maxPods, perPod: resources, storageBytes: claim.bytes, claims: 1 };
+    this.budget = extendBudget({ pods: maxPods, perPod: resources, storageBytes: claim.bytes, claims: 1 }, extension);
   }
 
   /** Adds the disruption budget, and the autoscaler unless the replica count is fixed. */
