@@ -83,11 +83,23 @@ export class CrdSchemas {
   private compiler(): Ajv {
     if (!this.ajv) {
       const AjvClass = require('ajv').default as typeof Ajv;
-      this.ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: false });
+      this.ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goPattern } });
     }
     return this.ajv;
   }
 }
+
+/**
+ * A CRD `pattern` read as the API server reads it: Go (RE2) syntax, where a leading `(?i)` (or
+ * `m`, `s`) sets flags for the whole expression. JavaScript has no inline flags, so they become the
+ * RegExp's own (the prometheus-operator CRDs use `^(?i)(abort|warn)?$`).
+ */
+export const goPattern = Object.assign((pattern: string, flags: string): RegExp => {
+  const inline = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+  if (!inline) return new RegExp(pattern, flags);
+  const all = [...new Set([...flags, ...inline[2]])].join('');
+  return new RegExp(inline[1] + pattern.slice(inline[0].length), all);
+}, { code: 'goPattern' });
 
 /**
  * A CRD's schema as the API server applies it, made strict: apiVersion, kind and metadata are implied,
