@@ -40,6 +40,13 @@ export function buildApp(app: App): App {
     ingress: { hosts: ['shop.example.com', 'www.shop.example.com'] },
     mysql: { resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } }, storage: { size: '50Gi' } },
     wordpress: { replicas: 3, storage: { size: '20Gi' } },
+    // Exporters, alerts for kube-prometheus-stack (its Prometheus selects `release: kube-prometheus-stack`)
+    // and a Grafana dashboard; behind the ALB, 5xx and latency are CloudWatch's (docs/observability.md).
+    metrics: {
+      prometheusOperator: { labels: { release: 'kube-prometheus-stack' } },
+      grafanaDashboard: true,
+      requestMetrics: 'none',
+    },
   });
   site.addDependency(storage);
 

@@ -7,6 +7,7 @@ import { InternetEgressOptions } from '../network/internet-egress';
 import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
 import { NlbServiceOptions } from '../eks/load-balancing/nlb-service';
 import { EcrPullThroughCacheOptions } from '../eks/images/image-registry';
+import { MetricsOptions } from '../monitoring/metrics-options';
 
 /** Credentials, as data: either existing Secrets or options of the in-cluster generator. */
 export interface CredentialsConfig {
@@ -78,4 +79,6 @@ export interface AppConfig {
   readonly eks?: EksConfig;
   /** A mirror every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistryConfig;
+  /** Application metrics, alerts and dashboard (docs/observability.md). @default - none */
+  readonly metrics?: MetricsOptions;
 }

@@ -1,4 +1,4 @@
-import { checkImage, checkNamespace } from '../common/checks';
+import { checkImage, checkNamespace, checkOneOf } from '../common/checks';
 import { InvalidPropError } from '../common/errors';
 import { ImageRegistry, resolveImage } from '../eks/images/image-registry';
 import { APACHE_EXPORTER, MYSQLD_EXPORTER } from './exporter-images';
@@ -25,6 +25,13 @@ export interface MetricsOptions {
   readonly prometheusOperator?: PrometheusOperatorOptions | boolean;
   /** A Grafana dashboard ConfigMap labelled `grafana_dashboard: "1"` for Grafana's sidecar. @default false */
   readonly grafanaDashboard?: boolean;
+  /**
+   * Where the 5xx ratio and latency come from: `ingress-nginx`'s request metrics of the site's
+   * Ingress, or `none` (an ALB reports them to CloudWatch as `HTTPCode_Target_5XX_Count` and
+   * `TargetResponseTime`, outside Prometheus). mod_status has neither.
+   * @default 'ingress-nginx'
+   */
+  readonly requestMetrics?: 'ingress-nginx' | 'none';
   /** Label of ingress-nginx's series that holds the Ingress's namespace: `exported_namespace` when its scrape does not honour labels, else `namespace`. @default 'exported_namespace' */
   readonly ingressNamespaceLabel?: string;
   /** The site's certificates are cert-manager Certificates in its namespace: alert before they expire. @default false */
@@ -43,6 +50,7 @@ export interface ResolvedMetrics {
   readonly operatorLabels?: Record<string, string>;
   readonly grafanaDashboard: boolean;
   readonly ingressNamespaceLabel: string;
+  readonly requestMetrics: 'ingress-nginx' | 'none';
   readonly certManager: boolean;
   readonly backupCronJobName: string;
   readonly mysqldExporterImage: string;
@@ -78,6 +86,7 @@ export function resolveMetricsOptions(prop: string, options: MetricsOptions, rel
     operatorLabels: operator === false ? undefined : operator === true ? {} : { ...operator.labels },
     grafanaDashboard: options.grafanaDashboard ?? false,
     ingressNamespaceLabel,
+    requestMetrics: checkOneOf(`${prop}.requestMetrics`, options.requestMetrics ?? 'ingress-nginx', ['ingress-nginx', 'none']),
     certManager: options.certManager ?? false,
     backupCronJobName: options.backupCronJobName ?? `${release}-backup`,
     mysqldExporterImage: image('mysqldExporterImage', MYSQLD_EXPORTER.image),

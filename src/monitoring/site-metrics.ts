@@ -46,7 +46,7 @@ export class SiteMetrics extends Construct {
       namespace: props.namespace,
       mysqlPods: `${props.mysql.name}-[0-9]+`,
       webPods: `${props.web.name}-[a-z0-9]+-[a-z0-9]+`,
-      ingressName: props.ingressName,
+      ingressName: metrics.requestMetrics === 'ingress-nginx' ? props.ingressName : undefined,
       ingressNamespaceLabel: metrics.ingressNamespaceLabel,
       backupCronJob: metrics.backupCronJobName,
       certificates: metrics.certManager,

@@ -156,3 +156,27 @@ describe('metrics: bad input', () => {
     expect(volume.secret.secretName).toBe('exporter');
   });
 });
+
+describe('metrics in the config file', () => {
+  test('a `metrics` key turns the exporters on in the default app', () => {
+    // Given a config file with metrics and the operator on
+    const { buildDefaultApp } = require('../../src/app');
+    const objects = Testing.synth(buildDefaultApp(Testing.app(), { metrics: { prometheusOperator: true } }).charts[0]) as Manifest[];
+    // Then the site has its exporters and its PodMonitor
+    expect(podOf(find(objects, 'StatefulSet')).containers.map((c: any) => c.name)).toEqual(['mysql', 'mysqld-exporter']);
+    expect(find(objects, 'PodMonitor').metadata.name).toBe('wordpress');
+  });
+});
+
+describe('request metrics', () => {
+  const alertsOf = (props: WordPressChartProps) => find(synthChart(props), 'PrometheusRule').spec.groups[0].rules.map((r: any) => r.alert);
+
+  test('behind ingress-nginx (the default) the 5xx and latency alerts select the site\'s Ingress', () => {
+    const rules = find(synthChart({ metrics: { prometheusOperator: true } }), 'PrometheusRule').spec.groups[0].rules;
+    expect(rules.find((r: any) => r.alert === 'WordPressHigh5xxRatio').expr).toContain('exported_namespace="wordpress",ingress="wordpress"');
+  });
+
+  test('with requestMetrics: none they are left out (an ALB reports them to CloudWatch)', () => {
+    expect(alertsOf({ metrics: { prometheusOperator: true, requestMetrics: 'none' } })).not.toContain('WordPressHigh5xxRatio');
+  });
+});
