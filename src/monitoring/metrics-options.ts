@@ -15,8 +15,8 @@ export interface PrometheusOperatorOptions {
 
 /** Application metrics of a site: exporters beside MySQL and Apache, alerts, a dashboard. */
 export interface MetricsOptions {
-  /** Namespace of the Prometheus that scrapes the exporters; their ports are open to it only. @default 'monitoring' */
-  readonly scraperNamespace?: string;
+  /** Namespaces of what scrapes the exporters (Prometheus, a CloudWatch agent); the `metrics` ports are open to their pods only. @default ['monitoring'] */
+  readonly scraperNamespaces?: string[];
   /**
    * A PodMonitor and a PrometheusRule (the Prometheus Operator's CRDs must be installed); `false`
    * for the conventional `prometheus.io/scrape`, `port` and `path` pod annotations instead.
@@ -46,7 +46,7 @@ export interface MetricsOptions {
 
 /** MetricsOptions checked and completed. */
 export interface ResolvedMetrics {
-  readonly scraperNamespace: string;
+  readonly scraperNamespaces: string[];
   readonly operatorLabels?: Record<string, string>;
   readonly grafanaDashboard: boolean;
   readonly ingressNamespaceLabel: string;
@@ -70,6 +70,13 @@ function scrapeAnnotations(port: number): Record<string, string> {
   return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' };
 }
 
+function checkedScrapers(prop: string, namespaces: string[]): string[] {
+  if (!Array.isArray(namespaces) || namespaces.length === 0) {
+    throw new InvalidPropError(prop, namespaces, 'at least one namespace: with none, nothing could scrape the exporters');
+  }
+  return namespaces.map((namespace, index) => checkNamespace(`${prop}[${index}]`, namespace));
+}
+
 /** `options` (at `prop`) checked, with the defaults of `release`. */
 export function resolveMetricsOptions(prop: string, options: MetricsOptions, release: string, registry?: ImageRegistry): ResolvedMetrics {
   const ingressNamespaceLabel = options.ingressNamespaceLabel ?? 'exported_namespace';
@@ -82,7 +89,7 @@ export function resolveMetricsOptions(prop: string, options: MetricsOptions, rel
     return resolveImage(registry, options[key], fallback, `${prop}.${key}`);
   };
   return {
-    scraperNamespace: checkNamespace(`${prop}.scraperNamespace`, options.scraperNamespace ?? 'monitoring'),
+    scraperNamespaces: checkedScrapers(`${prop}.scraperNamespaces`, options.scraperNamespaces ?? ['monitoring']),
     operatorLabels: operator === false ? undefined : operator === true ? {} : { ...operator.labels },
     grafanaDashboard: options.grafanaDashboard ?? false,
     ingressNamespaceLabel,

@@ -62,7 +62,7 @@ export class SiteMetrics extends Construct {
       podSelector: props.mysql.podSelector,
       direction: 'Ingress',
       ports: [MYSQLD_EXPORTER_PORT],
-      peerNamespaces: [metrics.scraperNamespace],
+      peerNamespaces: metrics.scraperNamespaces,
       labels: policyLabels,
     });
     allowTraffic(this, 'web-metrics', {
@@ -70,7 +70,7 @@ export class SiteMetrics extends Construct {
       podSelector: props.web.podSelector,
       direction: 'Ingress',
       ports: [APACHE_EXPORTER_PORT],
-      peerNamespaces: [metrics.scraperNamespace],
+      peerNamespaces: metrics.scraperNamespaces,
       labels: policyLabels,
     });
 

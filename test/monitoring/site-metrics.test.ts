@@ -125,14 +125,14 @@ describe('metrics on', () => {
 
 describe('metrics without the operator', () => {
   test('the pods carry the conventional prometheus.io annotations instead', () => {
-    const objects = synthChart({ metrics: { scraperNamespace: 'prometheus' } });
+    const objects = synthChart({ metrics: { scraperNamespaces: ['prometheus', 'observability'] } });
     expect(find(objects, 'StatefulSet').spec.template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '9104', 'prometheus.io/path': '/metrics',
     });
     expect(find(objects, 'Deployment').spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/port': '9117' });
     expect(objects.filter((o) => /PodMonitor|PrometheusRule/.test(o.kind))).toEqual([]);
     const policy = all(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'wordpress-mysql-metrics-in')!;
-    expect(policy.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe('prometheus');
+    expect(policy.spec.ingress[0].from.map((peer: any) => peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).toEqual(['prometheus', 'observability']);
   });
 });
 
@@ -141,7 +141,8 @@ describe('metrics: bad input', () => {
     ['existing Secrets without a metrics Secret', {
       credentials: Credentials.fromExistingSecrets({ database: 'db', wordpressKeys: 'keys' }), metrics: {},
     }, /credentials.*metrics/],
-    ['a scraper namespace that is no DNS label', { metrics: { scraperNamespace: 'Monitoring!' } }, /metrics\.scraperNamespace/],
+    ['a scraper namespace that is no DNS label', { metrics: { scraperNamespaces: ['monitoring', 'Monitoring!'] } }, /metrics\.scraperNamespaces\[1\]/],
+    ['no scraper namespace', { metrics: { scraperNamespaces: [] } }, /metrics\.scraperNamespaces.*at least one/],
     ['an ingress namespace label that is no Prometheus label', { metrics: { ingressNamespaceLabel: 'exported-namespace' } }, /metrics\.ingressNamespaceLabel/],
     ['an exporter image on latest', { metrics: { mysqldExporterImage: 'prom/mysqld-exporter:latest' } }, /metrics\.mysqldExporterImage/],
   ])('%s is refused, naming the field', (_case, props, message) => {
