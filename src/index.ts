@@ -28,7 +28,7 @@ export * from './tenancy/namespace-quota';
 export type { ResourceBudget } from './common/resource-budget';
 export { LinearSynthApp } from './synth/linear-synth-app';
 export { writeSynthExtras } from './output/synth-extras';
-export { PRUNABLE_KINDS, PRUNE_ALLOWLIST, renderApplyCommands, renderRetireCommand } from './output/prune-command';
+export { PRUNABLE_KINDS, PRUNE_ALLOWLIST, renderApplyCommands, renderRetireCommand, UNPRUNED_CUSTOM_KINDS } from './output/prune-command';
 export type { PrunableKind } from './output/prune-command';
 export type { AppConfig, CredentialsConfig, EksConfig, ImageRegistryConfig } from './config/app-config';
 export { loadAppConfig, InvalidConfigError, CONFIG_ENV } from './config/load-app-config';

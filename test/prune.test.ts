@@ -8,7 +8,7 @@ import { ObservabilityChart } from '../charts/observability-chart';
 import { WordPressChart, WordPressChartProps } from '../charts/wordpress-chart';
 import { WordPressFleet } from '../charts/wordpress-fleet';
 import { DATA_HOLDER_KINDS, markPrunable, PRUNE_LABEL, pruneSetsOf } from '../src/common/labels';
-import { PRUNABLE_KINDS, PRUNE_ALLOWLIST, renderRetireCommand } from '../src/output/prune-command';
+import { PRUNABLE_KINDS, PRUNE_ALLOWLIST, renderRetireCommand, UNPRUNED_CUSTOM_KINDS } from '../src/output/prune-command';
 import { APPLY_SCRIPT_FILE, writeSynthExtras } from '../src/output/synth-extras';
 import { LinearSynthApp } from '../src/synth/linear-synth-app';
 import { Deletion, FakeApiServer } from './support/fake-api-server';
@@ -216,12 +216,14 @@ describe('the documented commands and what the prune may select', () => {
   const committed = outputs.flatMap((dir) => readObjects(dir).map((object) => ({ dir, object })));
   const allowlisted = (apiVersion: string, kind: string) => PRUNE_ALLOWLIST.includes(`${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}/${kind}`);
 
-  test('every kind in dist/ and the examples is either in the prune allowlist (same group and version) or a data holder', () => {
+  test('every kind in dist/ and the examples is either in the prune allowlist (same group and version), a data holder or an unpruned custom kind', () => {
     // given every committed object, then: each kind is classified, none both ways
-    const unclassified = committed.filter(({ object }) => !allowlisted(object.apiVersion, object.kind) && !DATA_HOLDER_KINDS.includes(object.kind))
+    const unclassified = committed.filter(({ object }) => !allowlisted(object.apiVersion, object.kind) && !DATA_HOLDER_KINDS.includes(object.kind)
+      && !UNPRUNED_CUSTOM_KINDS.includes(`${object.apiVersion}/${object.kind}`))
       .map(({ object }) => `${object.apiVersion}/${object.kind}`);
     expect([...new Set(unclassified)]).toEqual([]);
     expect(PRUNABLE_KINDS.filter((k) => DATA_HOLDER_KINDS.includes(k.kind))).toEqual([]);
+    expect(UNPRUNED_CUSTOM_KINDS.filter((k) => PRUNE_ALLOWLIST.includes(k))).toEqual([]);
   });
 
   test('every kind the code can construct is either prunable or a data holder', () => {

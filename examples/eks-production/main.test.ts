@@ -46,9 +46,10 @@ describe('examples/eks-production', () => {
       const pod = o.spec?.template?.spec;
       return [...pod?.initContainers ?? [], ...pod?.containers ?? []].map((c: any) => c.image);
     });
-    // MySQL, WordPress, the credentials Job, the update-db Job (core from WordPress, then the CLI) and the log agent
-    expect(images.length).toBe(7);
-    for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/(docker-hub|ecr-public)\//);
+    // MySQL (and its exporter-user init container), WordPress, the credentials Job, the update-db Job
+    // (core from WordPress, then the CLI), the log agent and the two metrics exporters
+    expect(images.length).toBe(10);
+    for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/(docker-hub|ecr-public|quay)\//);
     expect(images.filter((i) => i.includes('/ecr-public/aws-observability/aws-for-fluent-bit:'))).toHaveLength(1);
   });
 

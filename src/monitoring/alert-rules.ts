@@ -18,10 +18,15 @@ export interface SiteSeries {
 
 /** One Prometheus alerting rule. */
 export interface AlertRule {
+  /** Alert name. */
   readonly alert: string;
+  /** PromQL expression: the alert fires for each series it returns. */
   readonly expr: string;
+  /** How long the expression has to hold before the alert fires. */
   readonly for: string;
+  /** The `severity` label. */
   readonly severity: 'critical' | 'warning';
+  /** The `summary` annotation. */
   readonly summary: string;
 }
 
@@ -103,9 +108,12 @@ export function siteAlertRules(s: SiteSeries): AlertRule[] {
     },
     {
       // The backup's verification runs in its Job: a failed Job is a backup that cannot be trusted.
+      // Only a failure newer than the last success: the CronJob keeps failed Jobs in its history.
       alert: 'WordPressBackupFailed',
       expr: `sum by (job_name) (kube_job_status_failed{${ns}}) > 0`
-        + ` and on (job_name) max by (job_name) (kube_job_owner{${ns},owner_kind="CronJob",owner_name="${s.backupCronJob}"})`,
+        + ` and on (job_name) max by (job_name) (kube_job_owner{${ns},owner_kind="CronJob",owner_name="${s.backupCronJob}"})`
+        + ` and on (job_name) max by (job_name) (kube_job_created{${ns}})`
+        + ` > scalar(max(kube_cronjob_status_last_successful_time{${ns},cronjob="${s.backupCronJob}"}) or vector(0))`,
       for: '0m',
       severity: 'critical',
       summary: `A backup Job of ${s.namespace} (CronJob ${s.backupCronJob}) failed, or its verification did`,

@@ -2,8 +2,11 @@ import { ALERT_THRESHOLDS, SiteSeries } from './alert-rules';
 
 /** One panel: a title and its PromQL queries (tested like the alerts). */
 export interface DashboardPanel {
+  /** Panel title. */
   readonly title: string;
+  /** Grafana unit of the values (`reqps`, `percentunit`, `s`, ...). */
   readonly unit: string;
+  /** PromQL queries, one series set each. */
   readonly queries: string[];
 }
 

@@ -48,7 +48,8 @@ function prepareScript(): string {
     `case "$password" in ''|*[!${EXPORTER_PASSWORD_CHARACTERS}]*)`,
     `  echo "key ${METRICS_SECRET_KEYS.password} of the metrics Secret is empty or has a character other than ${EXPORTER_PASSWORD_CHARACTERS}" >&2; exit 1 ;;`,
     'esac',
-    `cat > ${INIT_FILE} <<SQL\n${exporterUserSql('$password')}\nSQL`,
+    // printf rather than a here-document: bash may put one in a temporary file, and / is read-only.
+    `printf '%s\\n' ${exporterUserSql('$password').split('\n').map((line) => `"${line}"`).join(' ')} > ${INIT_FILE}`,
     `printf '[client]\\nuser=%s\\npassword=%s\\nsocket=%s\\n' '${EXPORTER_USER}' "$password" '${SOCKET}' > ${CLIENT_DIR}/my.cnf`,
   ].join('\n');
 }

@@ -41,6 +41,17 @@ export const PRUNABLE_KINDS: readonly PrunableKind[] = [
   prunable('storage.k8s.io', 'v1', 'StorageClass', false),
 ];
 
+/**
+ * Custom resource kinds the project emits (`group/version/Kind`) that the prune never lists: kubectl
+ * rejects a `--prune-allowlist` kind whose CRD the cluster lacks, and these are opt-in. They carry
+ * the prune label like every other non-data object; one dropped from the code is deleted by hand
+ * (docs/observability.md).
+ */
+export const UNPRUNED_CUSTOM_KINDS: readonly string[] = [
+  'monitoring.coreos.com/v1/PodMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
+];
+
 /** {@link PRUNABLE_KINDS} as kubectl's `--prune-allowlist` values (`group/version/Kind`). */
 export const PRUNE_ALLOWLIST: readonly string[] = PRUNABLE_KINDS.map(({ group, version, kind }) => `${group}/${version}/${kind}`);
 

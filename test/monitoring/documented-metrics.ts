@@ -27,7 +27,7 @@ export const DOCUMENTED_METRICS: Record<string, { source: string; names: string[
   },
   'kube-state-metrics': {
     source: 'github.com/kubernetes/kube-state-metrics docs/metrics/workload/cronjob-metrics.md and job-metrics.md',
-    names: ['kube_cronjob_status_last_successful_time', 'kube_cronjob_created', 'kube_job_status_failed', 'kube_job_owner'],
+    names: ['kube_cronjob_status_last_successful_time', 'kube_cronjob_created', 'kube_job_status_failed', 'kube_job_owner', 'kube_job_created'],
   },
   'kubelet': {
     source: 'kubernetes.io/docs/reference/instrumentation/metrics/ (kubelet_volume_stats_*)',

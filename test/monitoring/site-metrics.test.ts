@@ -181,3 +181,47 @@ describe('request metrics', () => {
     expect(alertsOf({ metrics: { prometheusOperator: true, requestMetrics: 'none' } })).not.toContain('WordPressHigh5xxRatio');
   });
 });
+
+describe('the exporter-user init script, run by bash', () => {
+  const { execFileSync } = require('child_process');
+  const { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('fs');
+  const { join } = require('path');
+  const { tmpdir } = require('os');
+  const script: string = container(find(synthChart({ metrics: {} }), 'StatefulSet'), 'exporter-user').command[2];
+
+  /** Runs the script with its three directories moved under a temporary one. */
+  function run(password: string): { status: number; sql?: string; cnf?: string; stderr: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'exporter-user-'));
+    try {
+      for (const sub of ['pw', 'init', 'client']) mkdirSync(join(dir, sub));
+      writeFileSync(join(dir, 'pw', 'password'), password);
+      const local = script.replace(/\/etc\/mysql\/metrics-credentials/g, join(dir, 'pw'))
+        .replace(/\/var\/run\/mysql-init/g, join(dir, 'init')).replace(/\/etc\/mysqld-exporter/g, join(dir, 'client'));
+      try {
+        execFileSync('bash', ['-c', local], { stdio: 'pipe' });
+      } catch (error: any) {
+        return { status: error.status, stderr: String(error.stderr) };
+      }
+      return {
+        status: 0, stderr: '',
+        sql: readFileSync(join(dir, 'init', 'exporter-user.sql'), 'utf8'), cnf: readFileSync(join(dir, 'client', 'my.cnf'), 'utf8'),
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('writes one statement a line and the client file with the password', () => {
+    const { status, sql, cnf } = run('Abc123xyz');
+    expect(status).toBe(0);
+    expect(sql!.trimEnd().split('\n')).toHaveLength(4);
+    expect(sql).toContain("IDENTIFIED BY 'Abc123xyz'");
+    expect(cnf).toBe('[client]\nuser=exporter\npassword=Abc123xyz\nsocket=/var/run/mysqld/mysqld.sock\n');
+  });
+
+  test.each([['a quote', "ab'c"], ['a backslash', 'ab\\c'], ['a space', 'ab c'], ['nothing', '']])('refuses a password with %s', (_case, password) => {
+    const { status, stderr } = run(password);
+    expect(status).not.toBe(0);
+    expect(stderr).toContain('key password of the metrics Secret');
+  });
+});
