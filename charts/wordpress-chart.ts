@@ -23,6 +23,10 @@ import { ingressSiteUrl } from '../src/exposure/site-url';
 import { checkIdFree, guardAgainstObjectClashes } from '../src/synth/object-clashes';
 import { BackupOptions, SiteBackup } from '../src/backup/site-backup';
 import { RestoreOptions, SiteRestore } from '../src/backup/site-restore';
+import { MetricsOptions, resolveMetricsOptions } from '../src/monitoring/metrics-options';
+import { SiteMetrics } from '../src/monitoring/site-metrics';
+import { mysqldExporterExtension } from '../src/monitoring/mysqld-exporter';
+import { apacheExporterExtension } from '../src/monitoring/apache-status';
 
 /** Props of {@link WordPressChart}. */
 export interface WordPressChartProps {
@@ -67,6 +71,8 @@ export interface WordPressChartProps {
   readonly backup?: BackupOptions | false;
   /** A one-off restore of a backup into this site (needs `backup`). @default - none */
   readonly restore?: RestoreOptions;
+  /** Application metrics: exporters beside MySQL and Apache, alerts and a dashboard (docs/observability.md). @default - none */
+  readonly metrics?: MetricsOptions;
 }
 
 /** Pod Security Standards level every pod of this chart satisfies. */
@@ -124,23 +130,36 @@ export class WordPressChart extends Chart {
     if (chartProps.externalDatabase && chartProps.mysql) {
       throw new InvalidPropError('mysql', chartProps.mysql, 'nothing when externalDatabase is given (no MySQL runs in the cluster)');
     }
+    if (chartProps.externalDatabase && chartProps.metrics) {
+      throw new InvalidPropError('metrics', chartProps.metrics, 'nothing when externalDatabase is given (its metrics are RDS\'s, in CloudWatch; the exporters here watch MySQL in the cluster)');
+    }
     if (props.externalDatabase) {
       this.externalDatabase = new ExternalDatabase(this, 'external-database', { ...props.externalDatabase, namePrefix: release, labels });
     }
+    const metrics = props.metrics ? resolveMetricsOptions('metrics', props.metrics, release, props.imageRegistry) : undefined;
     const credentials = (props.credentials ?? Credentials.generated()).bind(this, {
       namePrefix: release,
       labels,
       rewriteImage: props.imageRegistry ? (reference) => props.imageRegistry!.rewrite(reference) : undefined,
       databaseSecretName: this.externalDatabase?.credentialsSecretName,
       redis: props.wordpress?.objectCache !== undefined && props.wordpress.objectCache !== false,
+      metricsPassword: metrics !== undefined,
     });
+    if (metrics && !credentials.secretNames.metrics) {
+      throw new InvalidPropError('credentials', credentials.secretNames,
+        'Credentials.fromExistingSecrets({ ..., metrics }) naming a Secret with the key `password` (the MySQL exporter\'s), or generated credentials, when metrics are on');
+    }
     if (!this.externalDatabase) {
+      const mysqlImage = resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image, 'mysql.image');
       this.mysql = new MySql(this, 'mysql', {
         name: `${release}-mysql`,
         ...props.mysql,
-        image: resolveImage(props.imageRegistry, props.mysql?.image, MYSQL.image, 'mysql.image'),
+        image: mysqlImage,
         credentials,
         labels,
+        podExtension: metrics && mysqldExporterExtension({
+          image: metrics.mysqldExporterImage, mysqlImage, secretName: credentials.secretNames.metrics!, annotations: metrics.mysqlAnnotations,
+        }),
       });
     }
     const database: DatabaseEndpoint = this.externalDatabase ?? this.mysql!;
@@ -156,6 +175,9 @@ export class WordPressChart extends Chart {
       credentials,
       labels,
       identity: platform.wordpressIdentity,
+      podExtension: metrics && apacheExporterExtension({
+        image: metrics.apacheExporterImage, configMapName: metrics.apacheConfigMapName, annotations: metrics.webAnnotations,
+      }),
     });
     this.externalDatabase?.assignSecurityGroups(this.databaseClients().map((client) => client.podSelector));
     platform.extend(this, { release, labels, mysqlPodSelector: this.mysql?.podSelector });
@@ -224,6 +246,18 @@ export class WordPressChart extends Chart {
         podSelector: this.wordpress.podSelector,
         targetPortName: 'http',
         labels: labels.withComponent('web', 'wordpress').all,
+      });
+    }
+    // metrics with an external database are refused above: MySQL runs here whenever metrics do.
+    if (metrics && this.mysql) {
+      new SiteMetrics(this, 'metrics', {
+        metrics,
+        release,
+        namespace,
+        labels,
+        mysql: { name: this.mysql.statefulSet.name, podSelector: this.mysql.podSelector },
+        web: { name: this.wordpress.deployment.name, podSelector: this.wordpress.podSelector },
+        ingressName: this.ingress?.ingress.name,
       });
     }
     markPrunable(this, partOf);

@@ -5,6 +5,7 @@ import * as agentImages from '../src/agents/agent-images';
 import { ImageRegistry } from '../src/eks/images/image-registry';
 import { Platform } from '../src/eks/platform';
 import * as images from '../src/images';
+import * as exporterImages from '../src/monitoring/exporter-images';
 import { checkMySqlImage, checkRedisImage, checkWordPressCliImage, checkWordPressImage, ImageFacts, parseImage } from '../src/images';
 import { isPinned } from '../src/validation/policy';
 import { Manifest } from './helpers';
@@ -16,7 +17,7 @@ const DIGEST = `sha256:${'a'.repeat(64)}`;
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 /** Every default image: each exported ImageFacts of the two image modules, so a new one is covered too. */
-const DEFAULTS: [string, ImageFacts][] = Object.entries({ ...images, ...agentImages })
+const DEFAULTS: [string, ImageFacts][] = Object.entries({ ...images, ...agentImages, ...exporterImages })
   .filter((entry): entry is [string, ImageFacts] => typeof (entry[1] as ImageFacts)?.image === 'string');
 
 /**
@@ -27,6 +28,8 @@ const KNOWN_UNPINNED: Record<string, string> = {
   FLUENT_BIT: 'cr.fluentbit.io publishes no digest record for 4.2.2 that could be found',
   AWS_FOR_FLUENT_BIT: 'no published digest record for aws-for-fluent-bit 3.4.8 could be found',
   CLOUDWATCH_AGENT: 'no published digest record for cloudwatch-agent 1.300045.0b810 could be found',
+  MYSQLD_EXPORTER: 'no published digest record for mysqld-exporter v0.17.2 could be found (src/monitoring/exporter-images.ts)',
+  APACHE_EXPORTER: 'no published digest record for apache-exporter v1.0.10 could be found (src/monitoring/exporter-images.ts)',
 };
 
 const containerImages = (objects: Manifest[]) => objects.flatMap((o) => {
@@ -37,7 +40,7 @@ const containerImages = (objects: Manifest[]) => objects.flatMap((o) => {
 describe('default images', () => {
   test('the module lists are found (guards the table below against an empty list)', () => {
     expect(DEFAULTS.map(([name]) => name).sort()).toEqual(
-      ['AWS_FOR_FLUENT_BIT', 'CLOUDWATCH_AGENT', 'CURL', 'FLUENT_BIT', 'MYSQL', 'NODE_EXPORTER', 'REDIS', 'WORDPRESS', 'WORDPRESS_CLI']);
+      ['APACHE_EXPORTER', 'AWS_FOR_FLUENT_BIT', 'CLOUDWATCH_AGENT', 'CURL', 'FLUENT_BIT', 'MYSQL', 'MYSQLD_EXPORTER', 'NODE_EXPORTER', 'REDIS', 'WORDPRESS', 'WORDPRESS_CLI']);
   });
 
   test.each(DEFAULTS)('%s is pinned by tag and index digest, or is a listed exception', (name, facts) => {

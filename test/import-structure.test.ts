@@ -7,7 +7,8 @@ import * as ts from 'typescript';
 // which form cycles in the sources just as value imports do.
 
 const ROOT = resolve(__dirname, '..');
-const LAYERS = ['src', 'charts'];
+// imports/ holds the generated custom resource bindings the library builds on: leaves of the graph.
+const LAYERS = ['src', 'charts', 'imports'];
 
 /**
  * Composition roots: the package entry re-exports the charts as public API, and the default app

@@ -25,4 +25,6 @@ kubectl apply --prune -l 'cdk8s-wordpress-eks/prune-set in (observability,shop)'
   --prune-allowlist=rbac.authorization.k8s.io/v1/Role \
   --prune-allowlist=rbac.authorization.k8s.io/v1/RoleBinding \
   --prune-allowlist=storage.k8s.io/v1/StorageClass \
+  --prune-allowlist=monitoring.coreos.com/v1/PodMonitor \
+  --prune-allowlist=monitoring.coreos.com/v1/PrometheusRule \
   -f dist/ "$@"

@@ -54,9 +54,20 @@ describe('examples/eks-production', () => {
       const pod = o.spec?.template?.spec;
       return [...pod?.initContainers ?? [], ...pod?.containers ?? []].map((c: any) => c.image);
     });
-    // MySQL, WordPress, the credentials Job, the update-db Job (core from WordPress, then the CLI) and the log agent
-    expect(images.length).toBe(7);
-    for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/(docker-hub|ecr-public)\//);
+    // MySQL (and its exporter-user init container), WordPress, the credentials Job, the update-db Job
+    // (core from WordPress, then the CLI), the log agent and the two metrics exporters
+    expect(images.length).toBe(10);
+    for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/(docker-hub|ecr-public|quay)\//);
     expect(images.filter((i) => i.includes('/ecr-public/aws-observability/aws-for-fluent-bit:'))).toHaveLength(1);
+  });
+
+  test('application metrics: exporters pulled through ECR, a PodMonitor and PrometheusRule for kube-prometheus-stack, a dashboard', () => {
+    const containers = [find('StatefulSet'), find('Deployment')].flatMap((w) => w.spec.template.spec.containers);
+    const exporters = containers.filter((c: any) => c.name.endsWith('-exporter'));
+    expect(exporters.map((c: any) => c.name)).toEqual(['mysqld-exporter', 'apache-exporter']);
+    for (const exporter of exporters) expect(exporter.image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/quay\//);
+    expect(find('PodMonitor').metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(find('PrometheusRule').spec.groups[0].rules.map((r: any) => r.alert)).toContain('WordPressBackupTooOld');
+    expect(find('ConfigMap', 'shop-dashboard').metadata.labels.grafana_dashboard).toBe('1');
   });
 });

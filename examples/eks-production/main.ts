@@ -17,9 +17,9 @@ export function buildApp(app: App): App {
   // A class dropped from the code is pruned by ./apply.sh (volumes keep their own reclaimPolicy: Retain).
   markPrunable(storage, 'shop');
 
-  // One ECR pull-through rule per upstream: Docker Hub (mysql, wordpress, curl) and ECR Public (AWS agents).
+  // One ECR pull-through rule per upstream: Docker Hub (mysql, wordpress, curl), ECR Public (AWS agents) and Quay (exporters).
   const registry = ImageRegistry.ecrPullThroughCache({
-    account: ACCOUNT, region: REGION, prefix: 'docker-hub', upstreamPrefixes: { 'public.ecr.aws': 'ecr-public' },
+    account: ACCOUNT, region: REGION, prefix: 'docker-hub', upstreamPrefixes: { 'public.ecr.aws': 'ecr-public', 'quay.io': 'quay' },
   });
   const site = new WordPressChart(app, 'shop', {
     namespace: 'shop',
@@ -49,6 +49,13 @@ export function buildApp(app: App): App {
       }),
       timeZone: 'Europe/Dublin',
       retention: { keepLast: 7, keepDaily: 14, keepWeekly: 8 },
+    },
+    // Exporters, alerts for kube-prometheus-stack (its Prometheus selects `release: kube-prometheus-stack`)
+    // and a Grafana dashboard; behind the ALB, 5xx and latency are CloudWatch's (docs/observability.md).
+    metrics: {
+      prometheusOperator: { labels: { release: 'kube-prometheus-stack' } },
+      grafanaDashboard: true,
+      requestMetrics: 'none',
     },
   });
   site.addDependency(storage);

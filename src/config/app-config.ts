@@ -12,6 +12,7 @@ import { BackupRetention } from '../backup/site-backup';
 import { RestoreOptions } from '../backup/site-restore';
 import { ClaimDestinationOptions, S3CompatibleDestinationOptions } from '../backup/backup-destination';
 import { ComputeResources } from '../common/resources';
+import { MetricsOptions } from '../monitoring/metrics-options';
 
 /** Credentials, as data: either existing Secrets or options of the in-cluster generator. */
 export interface CredentialsConfig {
@@ -128,4 +129,6 @@ export interface AppConfig {
   readonly backup?: BackupConfig | false;
   /** A one-off restore of a backup into the site. @default - none */
   readonly restore?: RestoreOptions;
+  /** Application metrics, alerts and dashboard (docs/observability.md). @default - none */
+  readonly metrics?: MetricsOptions;
 }

@@ -12,7 +12,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { CURL } from '../images';
 import { allowTraffic } from '../network/namespace-isolation';
 import { checkPorts } from '../network/ports';
-import { CredentialSecretNames, DATABASE_SECRET_KEYS, REDIS_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
+import { CredentialSecretNames, DATABASE_SECRET_KEYS, METRICS_SECRET_KEYS, REDIS_SECRET_KEYS, WORDPRESS_KEYS_SECRET_KEYS } from './secret-keys';
 
 /** Options of generated credentials. */
 export interface GeneratedCredentialsOptions {
@@ -40,6 +40,8 @@ export interface CredentialsGeneratorProps extends GeneratedCredentialsOptions {
   readonly databaseSecretName?: string;
   /** Also create the Redis password Secret (`<prefix>-redis`). @default false */
   readonly redis?: boolean;
+  /** Also generate the password of the MySQL metrics exporter's user. @default false */
+  readonly metricsPassword?: boolean;
 }
 
 const MYSQL_NAME = /^[A-Za-z0-9_]{1,64}$/;
@@ -95,8 +97,10 @@ export class CredentialsGenerator extends Construct {
       database: props.databaseSecretName ?? `${props.namePrefix}-db-credentials`,
       wordpressKeys: `${props.namePrefix}-keys`,
       ...(props.redis ? { redis: `${props.namePrefix}-redis` } : {}),
+      ...(props.metricsPassword ? { metrics: `${props.namePrefix}-metrics-credentials` } : {}),
     };
-    const created = [...(generateDatabase ? [this.secretNames.database] : []), this.secretNames.wordpressKeys, ...(this.secretNames.redis ? [this.secretNames.redis] : [])];
+    // Every Secret the Job writes: the database one only when no other source writes it.
+    const created = Object.values(this.secretNames).filter((name) => generateDatabase || name !== this.secretNames.database);
     const name = `${props.namePrefix}-credentials-generator`;
     const apiEgressPolicy = `${name}-api-egress`;
     const apiServerPorts = checkPorts('credentials.apiServerPorts', props.apiServerPorts ?? DEFAULT_API_SERVER_PORTS);
@@ -140,11 +144,12 @@ export class CredentialsGenerator extends Construct {
         name: 'generate',
         image,
         imagePullPolicy: 'IfNotPresent',
-        command: ['/bin/sh', '-c', generatorScript(generateDatabase, this.secretNames.redis !== undefined)],
+        command: ['/bin/sh', '-c', generatorScript({ database: generateDatabase, redis: this.secretNames.redis !== undefined, metrics: this.secretNames.metrics !== undefined })],
         env: [
           ...(generateDatabase ? [{ name: 'DATABASE_SECRET_NAME', value: this.secretNames.database }] : []),
           { name: 'KEYS_SECRET_NAME', value: this.secretNames.wordpressKeys },
           ...(this.secretNames.redis ? [{ name: 'REDIS_SECRET_NAME', value: this.secretNames.redis }] : []),
+          ...(this.secretNames.metrics ? [{ name: 'METRICS_SECRET_NAME', value: this.secretNames.metrics }] : []),
           ...(generateDatabase ? [{ name: 'DATABASE_NAME', value: databaseName }, { name: 'DATABASE_USER', value: username }] : []),
           { name: 'GENERATED_LABELS', value: JSON.stringify(secretLabels(labels)) },
           // For the message when the API server does not answer.
@@ -222,7 +227,7 @@ const DATA_KEYS_AWK = [
  * The bearer token goes to curl in a header file, never on a command line (/proc/<pid>/cmdline).
  * Nothing prints a Secret's value.
  */
-function generatorScript(withDatabase: boolean, redis: boolean): string {
+function generatorScript(generate: { readonly database: boolean; readonly redis: boolean; readonly metrics: boolean }): string {
   const databaseKeys = DATABASE_SECRET_KEYS;
   const saltKeys = Object.keys(WORDPRESS_KEYS_SECRET_KEYS);
   return [
@@ -276,10 +281,14 @@ function generatorScript(withDatabase: boolean, redis: boolean): string {
     '    *) echo "creating Secret $name failed with HTTP $code" >&2; cat "$work/response" >&2; exit 1 ;;',
     '  esac',
     '}',
-    ...!withDatabase ? [] : [`ensure "$DATABASE_SECRET_NAME" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`
+    ...!generate.database ? [] : [`ensure "$DATABASE_SECRET_NAME" "{\\"${databaseKeys.database}\\":\\"$DATABASE_NAME\\",\\"${databaseKeys.username}\\":\\"$DATABASE_USER\\",`
       + `\\"${databaseKeys.password}\\":\\"$(random ${PASSWORD_LENGTH})\\",\\"${databaseKeys.rootPassword}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" `
       + Object.values(databaseKeys).join(' ')],
     `ensure "$KEYS_SECRET_NAME" "{${saltKeys.map((key) => `\\"${key}\\":\\"$(random ${SALT_LENGTH})\\"`).join(',')}}" ${saltKeys.join(' ')}`,
-    ...(redis ? [`ensure "$REDIS_SECRET_NAME" "{\\"${REDIS_SECRET_KEYS.password}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" ${REDIS_SECRET_KEYS.password}`] : []),
+    ...(generate.redis ? [`ensure "$REDIS_SECRET_NAME" "{\\"${REDIS_SECRET_KEYS.password}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" ${REDIS_SECRET_KEYS.password}`] : []),
+    // Only when metrics are on, so that a site without them keeps the same Job.
+    ...(generate.metrics
+      ? [`ensure "$METRICS_SECRET_NAME" "{\\"${METRICS_SECRET_KEYS.password}\\":\\"$(random ${PASSWORD_LENGTH})\\"}" ${METRICS_SECRET_KEYS.password}`]
+      : []),
   ].join('\n');
 }

@@ -36,6 +36,8 @@ export interface CredentialsBindOptions {
   readonly databaseSecretName?: string;
   /** Whether the release runs Redis (the object cache), which needs its own password. @default false */
   readonly redis?: boolean;
+  /** The release runs the MySQL metrics exporter, whose user needs a password. @default false */
+  readonly metricsPassword?: boolean;
 }
 
 /** Where database passwords and WordPress keys come from. No value ever lands in the manifests. */
@@ -54,6 +56,7 @@ export abstract class Credentials {
       database: checkDnsSubdomain('credentials.database', names.database),
       wordpressKeys: checkDnsSubdomain('credentials.wordpressKeys', names.wordpressKeys),
       ...(names.redis !== undefined ? { redis: checkDnsSubdomain('credentials.redis', names.redis) } : {}),
+      ...(names.metrics !== undefined ? { metrics: checkDnsSubdomain('credentials.metrics', names.metrics) } : {}),
     });
   }
 
@@ -76,6 +79,7 @@ class GeneratedCredentials extends Credentials {
       labels: options.labels,
       databaseSecretName: options.databaseSecretName,
       redis: options.redis,
+      metricsPassword: options.metricsPassword,
     });
     // The generating Job declares the Secrets it creates, so the workloads need no annotation.
     return { secretNames: generator.secretNames, workloadAnnotations: {}, budget: generator.budget };
@@ -95,6 +99,7 @@ class ExistingCredentials extends Credentials {
       database: options.databaseSecretName ?? this.names.database,
       wordpressKeys: this.names.wordpressKeys,
       ...(options.redis ? { redis: this.names.redis } : {}),
+      ...(this.names.metrics !== undefined ? { metrics: this.names.metrics } : {}),
     };
     return {
       secretNames: names,

@@ -6,11 +6,19 @@ export interface CredentialSecretNames {
   readonly wordpressKeys: string;
   /** Secret with the key of `REDIS_SECRET_KEYS`, for `wordpress.objectCache`. @default - none: no object cache */
   readonly redis?: string;
+  /** Secret with the keys of `METRICS_SECRET_KEYS`, for the MySQL metrics exporter. @default - none: no MySQL metrics */
+  readonly metrics?: string;
 }
 
 /** Key of the Redis Secret: the password Redis requires and WordPress's object cache sends. */
 export const REDIS_SECRET_KEYS = {
   /** The password (`requirepass`); no spaces, double quotes or backslashes in one you supply. */
+  password: 'password',
+} as const;
+
+/** Keys of the metrics Secret: the password of the exporter's own MySQL user. */
+export const METRICS_SECRET_KEYS = {
+  /** Password of the `exporter` MySQL user (printable ASCII without quotes, backslash, `#`, `;` or spaces). */
   password: 'password',
 } as const;
 

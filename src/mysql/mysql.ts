@@ -5,6 +5,7 @@ import { checkDnsLabel, checkInteger } from '../common/checks';
 import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { contentHash } from '../common/content-hash';
 import { ResourceBudget } from '../common/resource-budget';
+import { extendBudget, PodExtension } from '../common/pod-extension';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
@@ -69,6 +70,8 @@ export interface MySqlProps extends MySqlOptions {
   readonly credentials: BoundCredentials;
   /** Labels of the release; MySQL is its `database` component. */
   readonly labels: StandardLabels;
+  /** What optional features (the metrics exporter) add to the pod. @default - nothing */
+  readonly podExtension?: PodExtension;
 }
 
 const PORT = 3306;
@@ -114,7 +117,8 @@ export class MySql extends Construct implements DatabaseEndpoint {
 
     const labels = props.labels.withComponent('database', 'mysql');
     this.podSelector = labels.selector;
-    this.budget = { pods: 1, perPod: resources, storageBytes: claim.bytes, claims: 1 };
+    const extension = props.podExtension ?? {};
+    this.budget = extendBudget({ pods: 1, perPod: resources, storageBytes: claim.bytes, claims: 1 }, extension);
     this.host = name;
 
     const serviceAccount = new WorkloadServiceAccount(this, 'service-account', { name, labels: labels.all });
@@ -152,7 +156,7 @@ export class MySql extends Construct implements DatabaseEndpoint {
         template: {
           metadata: {
             labels: labels.all,
-            annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(config) },
+            annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(config), ...extension.annotations },
           },
           spec: {
             serviceAccountName: serviceAccount.serviceAccount.name,
@@ -160,10 +164,12 @@ export class MySql extends Construct implements DatabaseEndpoint {
             enableServiceLinks: false,
             terminationGracePeriodSeconds: grace,
             securityContext: restrictedPodSecurityContext(MYSQL.identity),
+            ...(extension.initContainers ? { initContainers: extension.initContainers } : {}),
             containers: [{
               name: 'mysql',
               image,
               imagePullPolicy: 'IfNotPresent',
+              ...(extension.mainArgs ? { args: extension.mainArgs } : {}),
               ports: [
                 { name: 'mysql', containerPort: PORT, protocol: 'TCP' },
                 { name: 'mysqlx', containerPort: 33060, protocol: 'TCP' },
@@ -217,14 +223,16 @@ export class MySql extends Construct implements DatabaseEndpoint {
                 { name: 'credentials', mountPath: CREDENTIALS_DIR, readOnly: true },
                 { name: 'run', mountPath: '/var/run/mysqld' },
                 { name: 'tmp', mountPath: '/tmp' },
+                ...extension.mainVolumeMounts ?? [],
               ],
-            }],
+            }, ...extension.containers ?? []],
             volumes: [
               { name: 'config', configMap: { name: this.configMap.name } },
               // Until the Secret exists the pod waits in ContainerCreating instead of crash-looping.
               { name: 'credentials', secret: { secretName: props.credentials.secretNames.database, defaultMode: 0o440 } },
               { name: 'run', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
+              ...extension.volumes ?? [],
             ],
           },
         },

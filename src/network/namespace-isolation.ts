@@ -51,6 +51,8 @@ export interface TrafficRule {
   readonly ports: number[];
   /** Labels of the peer pods in the same namespace. @default - any peer */
   readonly peerPodSelector?: Record<string, string>;
+  /** Namespaces whose pods are peers (in addition to the others). @default - none */
+  readonly peerNamespaces?: string[];
   /** Address ranges of the peers (in addition to `peerPodSelector`'s pods). @default - any peer */
   readonly peerIpBlocks?: k8s.IpBlock[];
   /** Labels for the policy object. */
@@ -64,6 +66,7 @@ export function allowTraffic(scope: Construct, id: string, rule: TrafficRule): k
   const ports = rule.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) }));
   const peerList = [
     ...(rule.peerPodSelector ? [{ podSelector: { matchLabels: rule.peerPodSelector } }] : []),
+    ...(rule.peerNamespaces ?? []).map((name) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } })),
     ...(rule.peerIpBlocks ?? []).map((ipBlock) => ({ ipBlock })),
   ];
   const peers = peerList.length ? peerList : undefined;

@@ -50,6 +50,8 @@ export const PRUNABLE_KINDS: readonly PrunableKind[] = [
 export const CUSTOM_PRUNABLE_KINDS: readonly PrunableKind[] = [
   prunable('external-secrets.io', 'v1', 'SecretStore'),
   prunable('vpcresources.k8s.aws', 'v1beta1', 'SecurityGroupPolicy'),
+  prunable('monitoring.coreos.com', 'v1', 'PodMonitor'),
+  prunable('monitoring.coreos.com', 'v1', 'PrometheusRule'),
 ];
 
 const allowlistEntry = ({ group, version, kind }: PrunableKind) => `${group}/${version}/${kind}`;

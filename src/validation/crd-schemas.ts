@@ -83,11 +83,23 @@ export class CrdSchemas {
   private compiler(): Ajv {
     if (!this.ajv) {
       const AjvClass = require('ajv').default as typeof Ajv;
-      this.ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: false });
+      this.ajv = new AjvClass({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goPattern } });
     }
     return this.ajv;
   }
 }
+
+/**
+ * A CRD `pattern` read as the API server reads it: Go (RE2) syntax, where a leading `(?i)` (or
+ * `m`, `s`) sets flags for the whole expression. JavaScript has no inline flags, so they become the
+ * RegExp's own (the prometheus-operator CRDs use `^(?i)(abort|warn)?$`).
+ */
+export const goPattern = Object.assign((pattern: string, flags: string): RegExp => {
+  const inline = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+  if (!inline) return new RegExp(pattern, flags);
+  const all = [...new Set([...flags, ...inline[2]])].join('');
+  return new RegExp(inline[1] + pattern.slice(inline[0].length), all);
+}, { code: 'goPattern' });
 
 /**
  * A CRD's schema as the API server applies it, made strict: apiVersion, kind and metadata are implied,
@@ -105,8 +117,9 @@ function strict(node: any, inJunctor = false): any {
   if (!node || typeof node !== 'object') return node;
   const out: any = {};
   for (const [key, value] of Object.entries(node)) {
-    // CRD patterns are Go (RE2) expressions; one JavaScript cannot compile, such as the inline flag
-    // `(?i)` of prometheus-operator's CRDs, is left unchecked rather than failing the whole schema.
+    // CRD patterns are Go (RE2) expressions, read through goPattern (inline flags such as the `(?i)`
+    // of prometheus-operator's CRDs); one that still does not compile is left unchecked rather than
+    // failing the whole schema.
     if (key === 'pattern' && typeof value === 'string' && !compiles(value)) continue;
     // Property names are data, not schema keywords: each value is a schema.
     out[key] = key === 'properties' && value && typeof value === 'object'
@@ -127,7 +140,7 @@ const SCHEMA_CHILDREN = new Set(['items', 'additionalProperties']);
 
 function compiles(pattern: string): boolean {
   try {
-    new RegExp(pattern, 'u');
+    goPattern(pattern, 'u');
     return true;
   } catch {
     return false;

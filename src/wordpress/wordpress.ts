@@ -5,6 +5,7 @@ import { ClaimStorage, checkedClaimSpec } from '../common/claim-spec';
 import { ResourceBudget } from '../common/resource-budget';
 import { contentHash } from '../common/content-hash';
 import { CONFIG_HASH_ANNOTATION, EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
+import { extendBudget, PodExtension } from '../common/pod-extension';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ComputeResources, ResolvedComputeResources, resolveResources, toResourceRequirements } from '../common/resources';
@@ -94,6 +95,8 @@ export interface WordPressProps extends WordPressOptions {
   readonly identity?: IWorkloadIdentity;
   /** The URL the chart's Ingress serves (first host, https with TLS), for `config.siteUrl: true` and the cron Host header. @default - none */
   readonly ingressUrl?: string;
+  /** What optional features (the Apache metrics exporter) add to the pod. @default - nothing */
+  readonly podExtension?: PodExtension;
 }
 
 /** The port Apache listens on; non-root thanks to the `ip_unprivileged_port_start` sysctl. */
@@ -184,6 +187,7 @@ export class WordPress extends Construct {
     });
     // Files mounted with subPath or copied at start never see ConfigMap updates: a change rolls the pods instead.
     const mountedConfig = [this.php && renderPhpIni(this.php), this.smtp && SMTP_PLUGIN].filter((text) => text);
+    const extension = props.podExtension ?? {};
 
     this.contentClaim = new k8s.KubePersistentVolumeClaim(this, 'content', {
       metadata: { name: `${name}-content`, labels: labels.all },
@@ -215,7 +219,12 @@ export class WordPress extends Construct {
         template: {
           metadata: {
             labels: labels.all,
-            ...(mountedConfig.length ? { annotations: { [CONFIG_HASH_ANNOTATION]: contentHash(mountedConfig) } } : {}),
+            ...(mountedConfig.length || extension.annotations ? {
+              annotations: {
+                ...extension.annotations,
+                ...(mountedConfig.length ? { [CONFIG_HASH_ANNOTATION]: contentHash(mountedConfig) } : {}),
+              },
+            } : {}),
           },
           spec: {
             serviceAccountName: serviceAccount.serviceAccount.name,
@@ -286,8 +295,9 @@ export class WordPress extends Construct {
                 ...(phpConfigMap ? [{ name: 'php', mountPath: `${PHP_CONF_DIR}/${PHP_INI_FILE}`, subPath: PHP_INI_FILE, readOnly: true }] : []),
                 ...(this.smtp?.options.credentialsSecret ? [{ name: 'smtp-credentials', mountPath: SMTP_CREDENTIALS_DIR, readOnly: true }] : []),
                 ...(cache ? [{ name: 'redis-password', mountPath: REDIS_PASSWORD_DIR, readOnly: true }] : []),
+                ...extension.mainVolumeMounts ?? [],
               ],
-            }],
+            }, ...extension.containers ?? []],
             volumes: [
               // Core (about 80 MB with its bundled themes), wp-config.php and .htaccess; none of it persists.
               { name: 'html', emptyDir: { sizeLimit: k8s.Quantity.fromString('256Mi') } },
@@ -305,6 +315,7 @@ export class WordPress extends Construct {
                 secret: { secretName: this.smtp.options.credentialsSecret, defaultMode: 0o440, items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] },
               }] : []),
               ...(cache ? [redisPasswordVolume(cache.passwordSecret)] : []),
+              ...extension.volumes ?? [],
             ],
           },
         },
@@ -373,7 +384,7 @@ export class WordPress extends Construct {
     if (scaled) this.addAvailability(name, labels, replicas, autoscaling);
     // A rolling update surges one pod over the most the Deployment runs.
     const maxPods = scaled ? (autoscaling?.maxReplicas ?? replicas) + 1 : 1;
-    this.budget = { pods: maxPods, perPod: resources, storageBytes: claim.bytes, claims: 1 };
+    this.budget = extendBudget({ pods: maxPods, perPod: resources, storageBytes: claim.bytes, claims: 1 }, extension);
   }
 
   /** Adds the disruption budget, and the autoscaler unless the replica count is fixed. */
