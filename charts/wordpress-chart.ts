@@ -67,7 +67,7 @@ export interface WordPressChartProps {
   readonly platform?: Platform;
   /** A mirror or pull-through cache every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistry;
-  /** Scheduled, verified backups of the database and wp-content; `false` for none. @default - daily to a claim in the namespace */
+  /** Scheduled, verified backups of the database and wp-content (wp-content only with `externalDatabase`: RDS snapshots keep the database); `false` for none. @default - daily to a claim in the namespace */
   readonly backup?: BackupOptions | false;
   /** A one-off restore of a backup into this site (needs `backup`). @default - none */
   readonly restore?: RestoreOptions;
@@ -182,12 +182,7 @@ export class WordPressChart extends Chart {
     this.externalDatabase?.assignSecurityGroups(this.databaseClients().map((client) => client.podSelector));
     platform.extend(this, { release, labels, mysqlPodSelector: this.mysql?.podSelector });
 
-    if (props.backup !== false && !this.mysql) {
-      // RDS and Aurora back the database up themselves (automated backups, snapshots); a backup of the
-      // content alone is not built yet, so it is asked for explicitly rather than silently missing.
-      throw new InvalidPropError('backup', props.backup, 'false when externalDatabase is given (the database is backed up by RDS snapshots; content-only backups are not available yet)');
-    }
-    if (props.backup !== false && this.mysql) {
+    if (props.backup !== false) {
       const backup = props.backup ?? {};
       // Checked before a registry rewrites it, so that the message shows the value the user wrote.
       const toolsImage = checkImage('backup.toolsImage', backup.toolsImage ?? CURL.image);
@@ -196,6 +191,7 @@ export class WordPressChart extends Chart {
         release,
         namespace,
         labels,
+        // Undefined with an external database: RDS and Aurora back it up themselves, the backups hold wp-content.
         database: this.mysql,
         databaseSecret: credentials.secretNames.database,
         contentClaim: this.wordpress.contentClaim.name,

@@ -19,7 +19,7 @@ const AURORA: ExternalDatabaseOptions = {
 
 function site(props: Partial<WordPressChartProps> = {}): Manifest[] {
   const app = Testing.app();
-  const chart = new WordPressChart(app, 'shop', { namespace: 'shop', releaseName: 'shop', ingress: { hosts: ['shop.example.com'] }, externalDatabase: AURORA, backup: false, ...props });
+  const chart = new WordPressChart(app, 'shop', { namespace: 'shop', releaseName: 'shop', ingress: { hosts: ['shop.example.com'] }, externalDatabase: AURORA, ...props });
   return Testing.synth(chart) as Manifest[];
 }
 
@@ -37,7 +37,8 @@ describe('WordPressChart with an external database', () => {
     expect(all(objects, 'StatefulSet')).toEqual([]);
     expect(all(objects, 'Service').map((s) => s.metadata.name)).toEqual(['shop']);
     expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name).filter((n) => n.includes('mysql'))).toEqual([]);
-    expect(all(objects, 'PersistentVolumeClaim').map((c) => c.metadata.name)).toEqual(['shop-content']);
+    // The content and the claim of its content-only backups; no database volume
+    expect(all(objects, 'PersistentVolumeClaim').map((c) => c.metadata.name)).toEqual(['shop-content', 'shop-backups']);
   });
 
   test('WordPress and the update-db Job connect to the host and port, with TLS that verifies the server', () => {
@@ -125,7 +126,7 @@ describe('external database props are checked', () => {
     ['a refresh interval that is not a duration', { secretsManager: { ...AURORA.secretsManager!, refreshInterval: '5 minutes' } }, 'externalDatabase.secretsManager.refreshInterval'],
     ['a role that is not an IAM role ARN', { secretsManager: { ...AURORA.secretsManager!, roleArn: 'shop-db' } }, 'externalDatabase.secretsManager.roleArn'],
   ])('rejects %s', (_name, change, prop) => {
-    const { error, written } = rejectionOf((app) => new WordPressChart(app, 'shop', { ingress: false, backup: false, externalDatabase: { ...AURORA, ...change } as ExternalDatabaseOptions }));
+    const { error, written } = rejectionOf((app) => new WordPressChart(app, 'shop', { ingress: false, externalDatabase: { ...AURORA, ...change } as ExternalDatabaseOptions }));
     expect(error.prop).toBe(prop);
     expect(written).toEqual([]);
   });
@@ -148,7 +149,6 @@ describe('fleets and the config file choose the database per site', () => {
         { name: 'legacy', hosts: ['legacy.example.com'], externalDatabase: { ...AURORA, host: 'legacy.abcdefghijkl.eu-west-1.rds.amazonaws.com' } },
       ],
       sharedDatabase: { ...server, secretsManager: { ...secretsManager!, secretIdPrefix: 'wordpress/' } },
-      backup: false,
     });
     const bySite: Record<string, Manifest[]> = Object.fromEntries(fleet.sites.map((chart) => [chart.namespace, Testing.synth(chart) as Manifest[]]));
     // Then each shared site reads its own secret into its own database, and no site runs MySQL
@@ -159,7 +159,7 @@ describe('fleets and the config file choose the database per site', () => {
   });
 
   test('the config file passes externalDatabase through to the chart', () => {
-    const props = chartPropsFromConfig({ ingress: false, backup: false, externalDatabase: AURORA });
+    const props = chartPropsFromConfig({ ingress: false, externalDatabase: AURORA });
     const chart = new WordPressChart(Testing.app(), 'site', props);
     expect(chart.externalDatabase?.host).toBe(AURORA.host);
     expect(chart.mysql).toBeUndefined();

@@ -39,6 +39,17 @@ describe('examples/eks-rds', () => {
     expect(find('Ingress').metadata.annotations['alb.ingress.kubernetes.io/ssl-redirect']).toBe('443');
   });
 
+  test('backs up wp-content daily to S3 with its own role; the database is left to Aurora\'s snapshots', () => {
+    const cron = find('CronJob', 'shop-backup');
+    expect(cron.spec.jobTemplate.spec.template.spec.initContainers).toBeUndefined();
+    expect(find('ConfigMap', 'shop-backup-scripts').data['site.env']).toContain("DATABASE='external'");
+    expect(find('ServiceAccount', 'shop-backup').metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111122223333:role/shop-backup');
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.includes('mysql'))).toEqual([]);
+    expect(readFileSync(join(DIR, 'iam/shop-backup-trust.json'), 'utf8')).toContain('system:serviceaccount:shop:shop-backup');
+    expect(JSON.parse(readFileSync(join(DIR, 'iam/shop-backup-policy.json'), 'utf8')).Statement[1].Resource)
+      .toBe(`arn:aws:s3:::${new URL(find('ConfigMap', 'shop-backup-scripts').data['site.env'].match(/S3_BASE='([^']+)'/)[1]).hostname.split('.')[0]}/wordpress-backups/*`);
+  });
+
   test('the IAM policies beside it name the role, the service account and the secret the app uses', () => {
     const trust = readFileSync(join(DIR, 'iam/shop-db-secret-reader-trust.json'), 'utf8');
     const policy = JSON.parse(readFileSync(join(DIR, 'iam/shop-db-secret-reader-policy.json'), 'utf8'));

@@ -1,11 +1,11 @@
 // WordPress on Amazon EKS with its database in Aurora MySQL: the password RDS manages in Secrets
 // Manager, synced by the External Secrets Operator (IRSA); TLS to Aurora verified against the RDS
 // CA bundle; security groups for pods so only WordPress reaches the database; an ALB with TLS and
-// pod readiness gates; content on EFS with three replicas; the node agents. docs/eks.md lists the
+// pod readiness gates; content on EFS with three replicas, backed up daily to S3; the node agents. docs/eks.md lists the
 // AWS resources it expects, and iam/ beside this file the IAM policies.
 import { App, Chart } from 'cdk8s';
 import {
-  EfsStorageClass, LinearSynthApp, markPrunable, ObservabilityChart, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
+  BackupDestination, EfsStorageClass, LinearSynthApp, markPrunable, ObservabilityChart, Platform, WordPressChart, WorkloadIdentity, writeSynthExtras,
 } from 'cdk8s-wordpress-eks';
 
 const ACCOUNT = '111122223333';
@@ -30,8 +30,15 @@ export function buildApp(app: App): App {
       },
     }),
     ingress: { hosts: ['shop.example.com'] },
-    // Aurora keeps its own automated backups and snapshots; content-only backups are not available yet.
-    backup: false,
+    // Aurora keeps the database in its automated backups and snapshots (point-in-time restore); the
+    // backups here hold wp-content only, in S3 with an IAM role of the backup pods (iam/).
+    backup: {
+      destination: BackupDestination.s3({
+        bucket: 'shop-backups-111122223333',
+        region: REGION,
+        identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/shop-backup`),
+      }),
+    },
     externalDatabase: {
       // The Aurora cluster's writer endpoint.
       host: 'shop.cluster-c0ffee123456.eu-west-1.rds.amazonaws.com',

@@ -31,8 +31,11 @@ export interface BackupPodContext {
   readonly site: string;
   /** The site's settings the scripts read from `site.env`. */
   readonly settings: Record<string, string>;
-  /** The database Secret (keys of `DATABASE_SECRET_KEYS`). */
-  readonly databaseSecret: string;
+  /**
+   * The database Secret (keys of `DATABASE_SECRET_KEYS`) of the in-cluster database the pods dump
+   * and load. @default - none: the database is external (RDS, Aurora) and backups hold wp-content only
+   */
+  readonly databaseSecret?: string;
   /** The content claim. */
   readonly contentClaim: string;
   /** The claim holding the backups, for a claim destination. @default - none: S3 */
@@ -99,14 +102,14 @@ export function podVolumes(context: BackupPodContext, scriptsConfigMap: string, 
     { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString(context.scratchSize) } },
     // Option files with passwords and keys: memory only, never the node's disk.
     { name: 'run', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
-    {
+    ...(context.databaseSecret ? [{
       name: 'db-credentials',
       secret: {
         secretName: context.databaseSecret,
         defaultMode: 0o440,
         items: [DATABASE_SECRET_KEYS.database, DATABASE_SECRET_KEYS.username, DATABASE_SECRET_KEYS.password].map((key) => ({ key, path: key })),
       },
-    },
+    }] : []),
     ...(destination.credentialsSecret ? [{ name: 's3-credentials', secret: { secretName: destination.credentialsSecret, defaultMode: 0o440 } }] : []),
     { name: 'content', persistentVolumeClaim: { claimName: context.contentClaim, readOnly: contentReadOnly } },
     ...(context.backupClaim ? [{ name: 'backups', persistentVolumeClaim: { claimName: context.backupClaim } }] : []),

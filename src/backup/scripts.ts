@@ -66,15 +66,25 @@ gzip -dc "$work/${BACKUP_FILES.database}" | awk '
 log_json true "dumped $(wc -l < "$work/rows.tsv") tables"
 `;
 
-/** Archives wp-content and writes the manifest (curl image, busybox sh). */
+/**
+ * Archives wp-content and writes the manifest (curl image, busybox sh). With an external database
+ * (`DATABASE=external`: RDS or Aurora, backed up by their snapshots) there is no dump: the backup
+ * is wp-content alone, named here, and its manifest says `"database": "external"`.
+ */
 export const ARCHIVE_SCRIPT = `set -eu
 ${LOG_FUNCTIONS}
 EVENT=backup; STAGE=archive
 work="\${WORK_DIR:-/work}"; content="\${CONTENT_DIR:-/content}"
 umask 077
-name="$(cat "$work/name")"
-[ "$(sha256sum "$work/${BACKUP_FILES.database}" | cut -d' ' -f1)" = "$(cat "$work/database.sha256")" ] \\
-  || fail "SHA-256 of ${BACKUP_FILES.database} differs from the one recorded at dump time"
+if [ "\${DATABASE:-}" = external ]; then
+  # Overridable only so that tests do not depend on the clock.
+  name="\${BACKUP_NAME:-$(date -u +%Y%m%dT%H%M%SZ)}"
+  printf '%s\\n' "$name" > "$work/name"
+else
+  name="$(cat "$work/name")"
+  [ "$(sha256sum "$work/${BACKUP_FILES.database}" | cut -d' ' -f1)" = "$(cat "$work/database.sha256")" ] \\
+    || fail "SHA-256 of ${BACKUP_FILES.database} differs from the one recorded at dump time"
+fi
 [ -d "$content/wp-content" ] || fail "no wp-content directory in the content claim"
 tar -C "$content" -czf "$work/${BACKUP_FILES.content}" wp-content || fail "tar of wp-content failed"
 tar -tzf "$work/${BACKUP_FILES.content}" > "$work/listing" || fail "the new archive cannot be listed"
@@ -83,14 +93,20 @@ file_json() { printf '    "%s": { "bytes": %s, "sha256": "%s"%s }' "$1" "$(wc -c
 {
   printf '{\\n  "format": 1,\\n  "name": "%s",\\n  "site": "%s",\\n  "namespace": "%s",\\n' "$name" "$SITE" "$NAMESPACE"
   printf '  "createdAt": "%s",\\n' "$(echo "$name" | sed 's/^\\(....\\)\\(..\\)\\(..\\)T\\(..\\)\\(..\\)\\(..\\)Z$/\\1-\\2-\\3T\\4:\\5:\\6Z/')"
-  printf '  "mysqlVersion": "%s",\\n  "wordpressImage": "%s",\\n  "wordpressDbVersion": "%s",\\n' \\
-    "$(cat "$work/mysql-version")" "$WORDPRESS_IMAGE" "$(cat "$work/wordpress-db-version")"
-  printf '  "files": {\\n'
-  file_json ${BACKUP_FILES.database} ''; printf ',\\n'
-  file_json ${BACKUP_FILES.content} ", \\"entries\\": $entries"; printf '\\n  },\\n'
-  printf '  "tables": {\\n'
-  awk -F '\\t' '{ printf "%s    \\"%s\\": %s", (NR > 1 ? ",\\n" : ""), $1, $2 } END { if (NR) printf "\\n" }' "$work/rows.tsv"
-  printf '  }\\n}\\n'
+  if [ "\${DATABASE:-}" = external ]; then
+    printf '  "database": "external",\\n  "wordpressImage": "%s",\\n' "$WORDPRESS_IMAGE"
+    printf '  "files": {\\n'
+    file_json ${BACKUP_FILES.content} ", \\"entries\\": $entries"; printf '\\n  }\\n}\\n'
+  else
+    printf '  "mysqlVersion": "%s",\\n  "wordpressImage": "%s",\\n  "wordpressDbVersion": "%s",\\n' \\
+      "$(cat "$work/mysql-version")" "$WORDPRESS_IMAGE" "$(cat "$work/wordpress-db-version")"
+    printf '  "files": {\\n'
+    file_json ${BACKUP_FILES.database} ''; printf ',\\n'
+    file_json ${BACKUP_FILES.content} ", \\"entries\\": $entries"; printf '\\n  },\\n'
+    printf '  "tables": {\\n'
+    awk -F '\\t' '{ printf "%s    \\"%s\\": %s", (NR > 1 ? ",\\n" : ""), $1, $2 } END { if (NR) printf "\\n" }' "$work/rows.tsv"
+    printf '  }\\n}\\n'
+  fi
 } > "$work/${BACKUP_FILES.manifest}.new" || fail "writing the manifest failed"
 mv "$work/${BACKUP_FILES.manifest}.new" "$work/${BACKUP_FILES.manifest}"
 log_json true "archived $entries entries of wp-content"
@@ -225,7 +241,9 @@ ${DESTINATION_FUNCTIONS}
 name="$(cat "$work/name")"
 manifest="$work/${BACKUP_FILES.manifest}"
 file_field() { awk -v f="$1" -v key="$2" '${MANIFEST_FILE_AWK}' "$manifest"; }
-for f in ${BACKUP_FILES.database} ${BACKUP_FILES.content}; do
+# The files besides the manifest: no dump when the database is external.
+if [ "\${DATABASE:-}" = external ]; then files="${BACKUP_FILES.content}"; else files="${BACKUP_FILES.database} ${BACKUP_FILES.content}"; fi
+for f in $files; do
   [ "$(sha256sum "$work/$f" | cut -d' ' -f1)" = "$(file_field "$f" sha256)" ] || fail "SHA-256 of $f differs from the manifest"
 done
 tar -tzf "$work/${BACKUP_FILES.content}" > "$work/listing" || fail "the wp-content archive cannot be listed"
@@ -234,15 +252,15 @@ entries="$(wc -l < "$work/listing" | tr -d ' ')"
 STAGE=upload
 if [ "$DESTINATION" = claim ]; then
   dir="$(site_dir)"; mkdir -p "$dir"; rm -rf "$dir"/.incomplete-*
-  { mkdir "$dir/.incomplete-$name" && cp "$work/${BACKUP_FILES.database}" "$work/${BACKUP_FILES.content}" "$manifest" "$dir/.incomplete-$name/"; } \\
+  { mkdir "$dir/.incomplete-$name" && (cd "$work" && cp $files ${BACKUP_FILES.manifest} "$dir/.incomplete-$name/"); } \\
     || fail "copying to the backup claim failed"
-  for f in ${BACKUP_FILES.database} ${BACKUP_FILES.content}; do
+  for f in $files; do
     [ "$(sha256sum "$dir/.incomplete-$name/$f" | cut -d' ' -f1)" = "$(file_field "$f" sha256)" ] || fail "the copy of $f on the claim differs"
   done
   mv "$dir/.incomplete-$name" "$dir/$name" || fail "completing the backup on the claim failed"
 else
   s3_credentials
-  for f in ${BACKUP_FILES.database} ${BACKUP_FILES.content} ${BACKUP_FILES.manifest}; do
+  for f in $files ${BACKUP_FILES.manifest}; do
     sum="$(sha256sum "$work/$f" | cut -d' ' -f1 | hex_base64)"
     s3 PUT "$S3_PREFIX$SITE/$name/$f" -T "$work/$f" -H "x-amz-checksum-sha256: $sum"
     s3_ok || fail "uploading $f failed with HTTP $code"
@@ -276,13 +294,18 @@ if [ "$name" = latest ]; then
   list_backups > "$work/all"; name="$(tail -n 1 "$work/all")"
   [ -n "$name" ] || fail "no complete backup of $SOURCE_SITE to restore"
 fi
-for f in ${BACKUP_FILES.manifest} ${BACKUP_FILES.database} ${BACKUP_FILES.content}; do
-  if [ "$DESTINATION" = claim ]; then cp "$(site_dir)/$name/$f" "$work/$f" || fail "backup $name has no $f"
-  else s3 GET "$S3_PREFIX$SOURCE_SITE/$name/$f"; s3_ok || fail "downloading $name/$f failed with HTTP $code"; mv "$work/s3.out" "$work/$f"; fi
-done
+fetch_file() {
+  if [ "$DESTINATION" = claim ]; then cp "$(site_dir)/$name/$1" "$work/$1" || fail "backup $name has no $1"
+  else s3 GET "$S3_PREFIX$SOURCE_SITE/$name/$1"; s3_ok || fail "downloading $name/$1 failed with HTTP $code"; mv "$work/s3.out" "$work/$1"; fi
+}
+fetch_file ${BACKUP_FILES.manifest}
 manifest="$work/${BACKUP_FILES.manifest}"
 file_field() { awk -v f="$1" -v key="$2" '${MANIFEST_FILE_AWK}' "$manifest"; }
-for f in ${BACKUP_FILES.database} ${BACKUP_FILES.content}; do
+# A backup of a site with an external database has no dump: that database is restored from its RDS snapshots.
+rm -f "$work/${BACKUP_FILES.database}"
+if grep -q '"database": "external"' "$manifest"; then files="${BACKUP_FILES.content}"; else files="${BACKUP_FILES.database} ${BACKUP_FILES.content}"; fi
+for f in $files; do fetch_file "$f"; done
+for f in $files; do
   [ "$(sha256sum "$work/$f" | cut -d' ' -f1)" = "$(file_field "$f" sha256)" ] || fail "SHA-256 of $f differs from the manifest"
 done
 printf '%s\\n' "$name" > "$work/name"
@@ -296,6 +319,7 @@ EVENT=restore; STAGE=database
 work="\${WORK_DIR:-/work}"; run="\${RUN_DIR:-/run/backup}"; secrets="\${DB_SECRET_DIR:-/etc/backup/db}"
 umask 077
 name="$(cat "$work/name")"
+[ -f "$work/${BACKUP_FILES.database}" ] || fail "backup $name has no database dump: it is content only (its site's database was external, restored from RDS snapshots)"
 db="$(cat "$secrets/database")"
 printf '[client]\\nuser="%s"\\npassword="%s"\\nhost="%s"\\nport=%s\\nprotocol=TCP\\n' \\
   "$(cat "$secrets/username")" "$(cat "$secrets/password")" "$DB_HOST" "$DB_PORT" > "$run/client.cnf"

@@ -53,9 +53,12 @@ export interface SiteBackupProps extends BackupOptions {
   readonly namespace: string;
   /** Labels of the release; backups are its `backup` component. */
   readonly labels: StandardLabels;
-  /** MySQL Service and pods. */
-  readonly database: { readonly host: string; readonly port: number; readonly podSelector: Record<string, string> };
-  /** The database Secret. */
+  /**
+   * The in-cluster MySQL Service and pods, whose database each backup dumps and verifies.
+   * @default - none: the database is external (RDS, Aurora; backed up by its snapshots) and backups hold wp-content only
+   */
+  readonly database?: { readonly host: string; readonly port: number; readonly podSelector: Record<string, string> };
+  /** The database Secret, mounted only with an in-cluster `database`. */
   readonly databaseSecret: string;
   /** The WordPress content claim. */
   readonly contentClaim: string;
@@ -83,6 +86,10 @@ const CRON_FIELD = /^[\d*/,-]+$/;
  * transaction), archives wp-content, writes a manifest, restores the dump into a scratch mysqld
  * to verify it, and only then stores it and applies retention. Its own ServiceAccount (with the
  * destination's IAM identity, if any) and NetworkPolicies for exactly its flows.
+ *
+ * Without an in-cluster `database` (RDS, Aurora) the backups are content-only: no dump, no
+ * database Secret, no flow to MySQL; the manifest says `"database": "external"`, and the database
+ * is left to the provider's automated backups and snapshots.
  */
 export class SiteBackup extends Construct {
   /** The CronJob. */
@@ -130,11 +137,10 @@ export class SiteBackup extends Construct {
       settings: {
         SITE: props.release,
         NAMESPACE: props.namespace,
-        DB_HOST: props.database.host,
-        DB_PORT: String(props.database.port),
+        ...(props.database ? { DB_HOST: props.database.host, DB_PORT: String(props.database.port) } : { DATABASE: 'external' }),
         ...destinationSettings(destination),
       },
-      databaseSecret: props.databaseSecret,
+      ...(props.database ? { databaseSecret: props.databaseSecret } : {}),
       contentClaim: props.contentClaim,
       backupClaim,
       destination,
@@ -173,7 +179,7 @@ export class SiteBackup extends Construct {
         },
       } : {}),
       // Dump, then verify it in a scratch mysqld; only a verified dump gets archived with wp-content and stored.
-      initContainers: [scriptContainer(context, 'database', 'mysql', ['dump.sh', 'verify.sh'], [DB_SECRET_MOUNT])],
+      ...(props.database ? { initContainers: [scriptContainer(context, 'database', 'mysql', ['dump.sh', 'verify.sh'], [DB_SECRET_MOUNT])] } : {}),
       containers: [scriptContainer(context, 'store', 'tools', ['archive.sh', 'store.sh'], [
         { name: 'content', mountPath: PATHS.content, readOnly: true },
         ...destinationMounts(destination),
@@ -208,22 +214,24 @@ export class SiteBackup extends Construct {
 
   private allowFlows(name: string, labels: StandardLabels, props: SiteBackupProps, destination: ResolvedDestination): void {
     const policyLabels = labels.withComponent('network-policy').all;
-    allowTraffic(this, 'to-mysql', {
-      name: `${name}-to-mysql`,
-      podSelector: this.podSelector,
-      direction: 'Egress',
-      ports: [props.database.port],
-      peerPodSelector: props.database.podSelector,
-      labels: policyLabels,
-    });
-    allowTraffic(this, 'mysql-from-backup', {
-      name: `${props.release}-mysql-from-backup`,
-      podSelector: props.database.podSelector,
-      direction: 'Ingress',
-      ports: [props.database.port],
-      peerPodSelector: this.podSelector,
-      labels: policyLabels,
-    });
+    if (props.database) {
+      allowTraffic(this, 'to-mysql', {
+        name: `${name}-to-mysql`,
+        podSelector: this.podSelector,
+        direction: 'Egress',
+        ports: [props.database.port],
+        peerPodSelector: props.database.podSelector,
+        labels: policyLabels,
+      });
+      allowTraffic(this, 'mysql-from-backup', {
+        name: `${props.release}-mysql-from-backup`,
+        podSelector: props.database.podSelector,
+        direction: 'Ingress',
+        ports: [props.database.port],
+        peerPodSelector: this.podSelector,
+        labels: policyLabels,
+      });
+    }
     if (destination.kind !== 's3') return;
     const peerIpBlocks = destination.cidrs
       ? ipBlocksOf('backup.destination.cidrs', destination.cidrs)

@@ -37,6 +37,8 @@ const BACKUP_NAME = /^(?:latest|\d{8}T\d{6}Z)$/;
 /**
  * A Job that restores one backup into the site: fetch it and check every SHA-256, load the dump
  * (refusing a non-empty database unless `overwrite`), extract wp-content into the content claim.
+ * A site with an external database restores wp-content only: its database comes back from an RDS
+ * snapshot or point-in-time restore, outside the cluster.
  * Its name is a hash of its inputs, so applying the same restore again does not run it again;
  * it has no TTL for the same reason. WordPress must be stopped while it runs (see the runbook).
  */
@@ -71,7 +73,7 @@ export class SiteRestore extends Construct {
           { name: 'SOURCE_SITE', value: source },
           { name: 'RESTORE_BACKUP', value: backup },
         ]),
-        scriptContainer(context, 'database', 'mysql', ['load.sh'], [DB_SECRET_MOUNT], restoreEnv),
+        ...(context.databaseSecret ? [scriptContainer(context, 'database', 'mysql', ['load.sh'], [DB_SECRET_MOUNT], restoreEnv)] : []),
       ],
       containers: [
         // As www-data, so that WordPress owns the restored files.

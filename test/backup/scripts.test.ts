@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { siteEnvFile } from '../../src/backup/scripts';
@@ -285,5 +286,107 @@ describe('restore', () => {
     } finally {
       await s3.stop();
     }
+  });
+});
+
+describe('content-only backups of a site with an external database', () => {
+  /** The content-only backup pod: its one container archives and stores; no dump, no verify. */
+  async function runContentBackup(box: Sandbox, env: Record<string, string> = {}, between?: (step: string) => void) {
+    const runs: Record<string, Awaited<ReturnType<typeof runScript>>> = {};
+    for (const step of ['archive.sh', 'store.sh']) {
+      runs[step] = await runScript(box, step, env);
+      if (runs[step].code !== 0) break;
+      between?.(step);
+    }
+    return runs;
+  }
+  // The settings SiteBackup writes without an in-cluster database: no host, no port.
+  const contentOnly = (): Sandbox => {
+    const box = newBox({ DATABASE: 'external' });
+    delete box.env.DB_HOST;
+    delete box.env.DB_PORT;
+    return box;
+  };
+
+  test('stores wp-content and a manifest that says the database is external, and touches no database', async () => {
+    // Given a site whose database is in RDS
+    const box = contentOnly();
+    // When the backup pod's archive and store steps run
+    const runs = await runContentBackup(box);
+    // Then both succeed and one complete backup holds wp-content and the manifest only
+    expect(Object.values(runs).map((run) => run.code)).toEqual([0, 0]);
+    const [name] = completeBackups(box);
+    expect(name).toMatch(/^\d{8}T\d{6}Z$/);
+    const dir = join(box.dirs.backups, 'blog', name);
+    expect(readdirSync(dir).sort()).toEqual(['manifest.json', 'wp-content.tar.gz']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const data = readFileSync(join(dir, 'wp-content.tar.gz'));
+    expect(manifest).toEqual({
+      format: 1, name, site: 'blog', namespace: 'blog-ns', createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      database: 'external', wordpressImage: 'wordpress:7.1.1-php8.3-apache',
+      files: { 'wp-content.tar.gz': { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), entries: expect.any(Number) } },
+    });
+    expect(jsonLines(runs['store.sh'])).toEqual([expect.objectContaining({ ok: true, stage: 'done', backup: name })]);
+    // And no MySQL client ran
+    expect(existsSync(box.env.FAKE_LOG) ? readFileSync(box.env.FAKE_LOG, 'utf8') : '').toBe('');
+  });
+
+  test('to S3: uploads wp-content then the manifest, and retention removes old backups', async () => {
+    const s3 = new FakeS3();
+    const endpoint = await s3.start();
+    try {
+      const box = contentOnly();
+      box.env.KEEP_LAST = '1'; box.env.KEEP_DAILY = '0'; box.env.KEEP_WEEKLY = '0';
+      for (const file of ['wp-content.tar.gz', 'manifest.json']) s3.objects.set(`wordpress-backups/blog/20261101T031700Z/${file}`, Buffer.from('x'));
+      const runs = await runContentBackup(box, s3Env(box, endpoint));
+      expect(runs['store.sh'].code).toBe(0);
+      expect(s3.requests.filter((r) => r.method === 'PUT').map((r) => r.url.split('/').pop())).toEqual(['wp-content.tar.gz', 'manifest.json']);
+      const name = jsonLines(runs['store.sh'])[0].backup;
+      expect([...s3.objects.keys()].sort()).toEqual([`wordpress-backups/blog/${name}/manifest.json`, `wordpress-backups/blog/${name}/wp-content.tar.gz`]);
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  test('an archive changed after its checksum was recorded fails the store step, and nothing is stored', async () => {
+    const box = contentOnly();
+    const runs = await runContentBackup(box, {}, (step) => {
+      if (step === 'archive.sh') writeFileSync(join(box.dirs.work, 'wp-content.tar.gz'), 'truncated');
+    });
+    expect(runs['store.sh'].code).not.toBe(0);
+    expect(runs['store.sh'].stderr).toContain('SHA-256 of wp-content.tar.gz differs from the manifest');
+    expect(jsonLines(runs['store.sh']).map((line) => line.ok)).toEqual([false]);
+    expect(completeBackups(box)).toEqual([]);
+  });
+
+  test('restore: fetches and checks wp-content and puts it back; loading a database from it is refused', async () => {
+    // Given a content-only backup, and then the uploads deleted
+    const box = contentOnly();
+    await runContentBackup(box);
+    rmSync(join(box.dirs.content, 'wp-content'), { recursive: true });
+    rmSync(box.dirs.work, { recursive: true });
+    mkdirSync(box.dirs.work);
+    // When the restore Job's steps run: fetch, then extract (no database step)
+    const env = { RESTORE_BACKUP: 'latest' };
+    const fetch = await runScript(box, 'fetch.sh', env);
+    const extract = await runScript(box, 'extract.sh', env);
+    // Then wp-content is back
+    expect([fetch.code, extract.code]).toEqual([0, 0]);
+    expect(existsSync(join(box.dirs.work, 'database.sql.gz'))).toBe(false);
+    expect(readFileSync(join(box.dirs.content, 'wp-content', 'uploads', '2026', '12', 'photo.jpg'), 'utf8')).toBe('not really a jpeg');
+    // And a database step, had a site with MySQL been given this backup, says why it cannot load it
+    const load = await runScript(box, 'load.sh', env);
+    expect(load.code).not.toBe(0);
+    expect(load.stderr).toContain('has no database dump: it is content only');
+  });
+
+  test('restore refuses a content-only backup whose archive differs from the manifest', async () => {
+    const box = contentOnly();
+    await runContentBackup(box);
+    const [name] = completeBackups(box);
+    writeFileSync(join(box.dirs.backups, 'blog', name, 'wp-content.tar.gz'), 'tampered');
+    const fetch = await runScript(box, 'fetch.sh', { RESTORE_BACKUP: name });
+    expect(fetch.code).not.toBe(0);
+    expect(fetch.stderr).toContain('SHA-256 of wp-content.tar.gz differs from the manifest');
   });
 });

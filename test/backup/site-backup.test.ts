@@ -4,6 +4,7 @@ import { BackupDestination } from '../../src/backup/backup-destination';
 import { dailyScheduleFor } from '../../src/backup/schedule';
 import { BACKUP_SCRIPTS, RESTORE_SCRIPTS } from '../../src/backup/scripts';
 import { Credentials } from '../../src/credentials/credentials';
+import { ExternalDatabaseOptions } from '../../src/database/external-database';
 import { WorkloadIdentity } from '../../src/eks/iam/irsa-and-pod-identity';
 import { all, find, Manifest } from '../helpers';
 import { expectRejected, rejectionOf } from '../support/rejection';
@@ -141,6 +142,49 @@ describe('the backup CronJob', () => {
     { case: 'S3-compatible endpoint', variant: { destination: BackupDestination.s3Compatible({ endpoint: 'https://r2.example.com', bucket: 'b-1', region: 'auto', credentialsSecret: 'r2' }) } },
   ])('is strictly valid on Kubernetes 1.28 and 1.36 with its restore Job ($case)', ({ variant }) => {
     const objects = synthSite({ backup: variant, restore: { backup: 'latest' }, credentials: Credentials.generated() });
+    expect(validationErrors(objects)).toEqual([]);
+  });
+});
+
+describe('content-only backups of a site with an external database', () => {
+  const AURORA: ExternalDatabaseOptions = {
+    host: 'blog.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com',
+    databaseName: 'blog',
+    caBundle: { configMapName: 'rds-ca', key: 'global-bundle.pem' },
+    secretsManager: { secretId: 'rds!cluster-0123abcd-4567-89ef-0123-456789abcdef', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/blog-db-secret' },
+    network: { cidrs: ['10.0.0.0/16'] },
+  };
+  const restoreJob = (objects: Manifest[]) => all(objects, 'Job').find((j) => j.metadata.name.startsWith('blog-restore-'))!;
+
+  test('the chart backs up wp-content by default: no dump step, no database Secret, the manifest told the database is external', () => {
+    // Given a site on Aurora with the default backup
+    const objects = synthSite({ externalDatabase: AURORA });
+    // Then there is a backup CronJob whose only step archives and stores wp-content
+    const pod = find(objects, 'CronJob', 'blog-backup').spec.jobTemplate.spec.template.spec;
+    expect(pod.initContainers).toBeUndefined();
+    expect(pod.containers.map((c: any) => [c.name, c.command])).toEqual([['store', ['sh', '-c', 'sh /scripts/archive.sh && sh /scripts/store.sh']]]);
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['scripts', 'work', 'run', 'content', 'backups']);
+    // And its settings say the database is external, with no database host
+    const siteEnv = find(objects, 'ConfigMap', 'blog-backup-scripts').data['site.env'];
+    expect(siteEnv).toContain("SITE='blog'\nNAMESPACE='blog'\nDATABASE='external'\nDESTINATION='claim'\n");
+    expect(siteEnv).not.toContain('DB_HOST');
+  });
+
+  test('no NetworkPolicy opens a flow to or from MySQL; S3 egress remains', () => {
+    const destination = BackupDestination.s3({ bucket: 'acme-backups', region: 'eu-west-1', identity: WorkloadIdentity.irsa(ROLE) });
+    const objects = synthSite({ externalDatabase: AURORA, backup: { destination } });
+    expect(Object.keys(policies(objects))).toEqual(['blog-backup-to-destination']);
+    expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name).filter((name) => name.includes('mysql'))).toEqual([]);
+  });
+
+  test('the restore Job fetches and extracts wp-content, with no database step', () => {
+    const pod = restoreJob(synthSite({ externalDatabase: AURORA, restore: {} })).spec.template.spec;
+    expect([...pod.initContainers, ...pod.containers].map((c: any) => c.name)).toEqual(['fetch', 'content']);
+    expect(pod.volumes.map((v: any) => v.name)).not.toContain('db-credentials');
+  });
+
+  test('is strictly valid on Kubernetes 1.28 and 1.36 with its restore Job', () => {
+    const objects = synthSite({ externalDatabase: AURORA, restore: { backup: 'latest' } });
     expect(validationErrors(objects)).toEqual([]);
   });
 });
