@@ -56,6 +56,27 @@ describe('WordPressChart with an external database', () => {
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'db-ca', configMap: { name: 'rds-ca', items: [{ key: 'global-bundle.pem', path: 'global-bundle.pem' }], defaultMode: 0o444 } });
   });
 
+  test('the plugins Job (wp-cli) connects like the site: TLS with the CA bundle, a NetworkPolicy and the security group', () => {
+    // Given a site on Aurora with a plugin declared
+    const withPlugins = site({ wordpress: { plugins: ['akismet@5.3.3'] } });
+    const pluginsJob = all(withPlugins, 'Job').find((j) => j.metadata.name.startsWith('shop-plugins-'))!;
+    const container = pluginsJob.spec.template.spec.containers[0];
+    // Then it verifies the server with the same CA bundle and php.ini as WordPress
+    expect(env(container, 'PHP_INI_SCAN_DIR')).toBe(':/etc/wordpress/php');
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'db-ca', mountPath: '/etc/wordpress/db-ca', readOnly: true },
+      { name: 'php-ini', mountPath: '/etc/wordpress/php', readOnly: true },
+    ]));
+    expect(pluginsJob.spec.template.spec.volumes).toContainEqual({ name: 'db-ca', configMap: { name: 'rds-ca', items: [{ key: 'global-bundle.pem', path: 'global-bundle.pem' }], defaultMode: 0o444 } });
+    // and reaches the database port (and only the database's ranges), with the pod security group
+    const egress = find(withPlugins, 'NetworkPolicy', 'shop-plugins-to-database');
+    expect(egress.spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 3306 }]);
+    const selector = find(withPlugins, 'SecurityGroupPolicy').spec.podSelector;
+    const podLabels = pluginsJob.spec.template.metadata.labels;
+    expect(Object.entries(selector.matchLabels).every(([key, value]) => podLabels[key] === value)).toBe(true);
+    expect((selector.matchExpressions ?? []).every((e: any) => e.values.includes(podLabels[e.key]))).toBe(true);
+  });
+
   test('credentials come from Secrets Manager through an ExternalSecret; only the WordPress keys are generated', () => {
     const external = find(objects, 'ExternalSecret');
     expect(external.spec).toMatchObject({

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
-import { contentHash } from '../common/content-hash';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
 import { ResolvedComputeResources, toResourceRequirements } from '../common/resources';
@@ -9,6 +8,7 @@ import { BoundCredentials } from '../credentials/credentials';
 import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
 import { coreCopyContainer, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment } from './wordpress-environment';
+import { hashedJob } from './hashed-job';
 
 /** Props of {@link DatabaseUpgradeJob}. */
 export interface DatabaseUpgradeJobProps {
@@ -29,7 +29,6 @@ export interface DatabaseUpgradeJobProps {
 }
 
 /** Longest name the Job may have: its pods carry it in a label value. */
-const MAX_JOB_NAME = 63;
 const RESOURCES: ResolvedComputeResources = {
   requests: { cpu: '50m', memory: '128Mi' },
   limits: { cpu: '500m', memory: '256Mi' },
@@ -103,20 +102,14 @@ export class DatabaseUpgradeJob extends Construct {
         ...tlsVolumes.volumes,
       ],
     };
-    const suffix = `-${contentHash(podSpec, 8)}`;
-    this.job = new k8s.KubeJob(this, 'job', {
-      metadata: {
-        name: `${baseName.slice(0, MAX_JOB_NAME - suffix.length)}${suffix}`,
-        labels: labels.all,
-        annotations: databaseClientAnnotations(props.credentials, props.database),
-      },
-      spec: {
-        // MySQL may still be initialising on a first install: restarts with back-off cover about 10 minutes.
-        backoffLimit: 6,
-        activeDeadlineSeconds: 900,
-        ttlSecondsAfterFinished: 86400,
-        template: { metadata: { labels: labels.all }, spec: podSpec },
-      },
+    this.job = hashedJob(this, 'job', {
+      baseName,
+      labels: labels.all,
+      annotations: databaseClientAnnotations(props.credentials, props.database),
+      podSpec,
+      // MySQL may still be initialising on a first install: restarts with back-off cover about 10 minutes.
+      backoffLimit: 6,
+      activeDeadlineSeconds: 900,
     });
   }
 }

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
-import { contentHash } from '../common/content-hash';
 import { InvalidPropError } from '../common/errors';
 import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
@@ -10,9 +9,10 @@ import { BoundCredentials } from '../credentials/credentials';
 import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
 import {
-  CONFIG_EXTRA, CONTENT_DIR, coreCopyContainer, databaseCredentialsVolume, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, REDIS_PASSWORD_DIR,
-  redisPasswordVolume, wordPressEnvironment,
+  CONFIG_EXTRA, CONTENT_DIR, coreCopyContainer, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR,
+  DOCUMENT_ROOT, REDIS_PASSWORD_DIR, redisPasswordVolume, wordPressEnvironment,
 } from './wordpress-environment';
+import { hashedJob } from './hashed-job';
 
 /** Plugins and themes from wordpress.org, each pinned as `slug@version`. */
 export interface WordPressExtensions {
@@ -56,7 +56,6 @@ export interface PluginsJobProps extends WordPressExtensions {
   readonly objectCache?: ObjectCacheClient;
 }
 
-const MAX_JOB_NAME = 63;
 const RESOURCES: ResolvedComputeResources = {
   requests: { cpu: '50m', memory: '128Mi' },
   limits: { cpu: '500m', memory: '512Mi' },
@@ -126,6 +125,8 @@ export class PluginsJob extends Construct {
       metadata: { name: baseName, labels: labels.all },
       automountServiceAccountToken: false,
     });
+    // wp-cli connects like the site does: with an external database over TLS, it verifies the server too.
+    const tlsVolumes = databaseTlsVolumes(props.database);
     const podSpec: k8s.PodSpec = {
       serviceAccountName: serviceAccount.name,
       automountServiceAccountToken: false,
@@ -165,6 +166,7 @@ export class PluginsJob extends Construct {
           { name: 'db-credentials', mountPath: DB_CREDENTIALS_DIR, readOnly: true },
           { name: 'tmp', mountPath: TMP_DIR },
           ...(props.objectCache ? [{ name: 'redis-password', mountPath: REDIS_PASSWORD_DIR, readOnly: true }] : []),
+          ...tlsVolumes.mounts,
         ],
       }],
       volumes: [
@@ -174,21 +176,16 @@ export class PluginsJob extends Construct {
         // Downloads and their unpacked copies before they move into wp-content.
         { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
         ...(props.objectCache ? [redisPasswordVolume(props.objectCache.passwordSecret)] : []),
+        ...tlsVolumes.volumes,
       ],
     };
-    const suffix = `-${contentHash(podSpec, 8)}`;
-    this.job = new k8s.KubeJob(this, 'job', {
-      metadata: {
-        name: `${baseName.slice(0, MAX_JOB_NAME - suffix.length)}${suffix}`,
-        labels: labels.all,
-        annotations: props.credentials.workloadAnnotations,
-      },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 1800,
-        ttlSecondsAfterFinished: 86400,
-        template: { metadata: { labels: labels.all }, spec: podSpec },
-      },
+    this.job = hashedJob(this, 'job', {
+      baseName,
+      labels: labels.all,
+      annotations: databaseClientAnnotations(props.credentials, props.database),
+      podSpec,
+      backoffLimit: 6,
+      activeDeadlineSeconds: 1800,
     });
   }
 }
