@@ -9,6 +9,7 @@ export type { MySqlOptionValue } from './mysql/mysql-config';
 export * from './wordpress/wordpress';
 export { DatabaseUpgradeJob } from './wordpress/database-upgrade-job';
 export type { DatabaseUpgradeJobProps } from './wordpress/database-upgrade-job';
+export type { WpCliJobProps } from './wordpress/wordpress-environment';
 export * from './backup/backup-destination';
 export * from './backup/site-backup';
 export * from './backup/site-restore';

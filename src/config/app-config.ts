@@ -8,10 +8,9 @@ import { InternetEgressOptions } from '../network/internet-egress';
 import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
 import { NlbServiceOptions } from '../eks/load-balancing/nlb-service';
 import { EcrPullThroughCacheOptions } from '../eks/images/image-registry';
-import { BackupRetention } from '../backup/site-backup';
+import { BackupOptions } from '../backup/site-backup';
 import { RestoreOptions } from '../backup/site-restore';
 import { ClaimDestinationOptions, S3CompatibleDestinationOptions } from '../backup/backup-destination';
-import { ComputeResources } from '../common/resources';
 import { MetricsOptions } from '../monitoring/metrics-options';
 
 /** Credentials, as data: either existing Secrets or options of the in-cluster generator. */
@@ -71,22 +70,10 @@ export interface BackupDestinationConfig {
   readonly s3Compatible?: S3CompatibleDestinationOptions;
 }
 
-/** Backups, as data. */
-export interface BackupConfig {
+/** Backups, as data: the chart's BackupOptions, with the destination as data (the tools image stays code-only). */
+export interface BackupConfig extends Omit<BackupOptions, 'destination' | 'toolsImage'> {
   /** Where backups go. @default - a claim in the namespace */
   readonly destination?: BackupDestinationConfig;
-  /** Cron schedule. @default - daily, at a minute derived from the namespace and release name */
-  readonly schedule?: string;
-  /** IANA time zone of the schedule. @default 'Etc/UTC' */
-  readonly timeZone?: string;
-  /** Which backups to keep. @default - the last 3, one a day for 7 days, one a week for 4 weeks */
-  readonly retention?: BackupRetention;
-  /** Resources of each step's container. @default - requests 100m/256Mi, limits 1/1Gi */
-  readonly resources?: ComputeResources;
-  /** Size limit of the work emptyDir (files and the scratch database). @default '10Gi' */
-  readonly scratchSize?: string;
-  /** Longest a backup may run. @default 10800 */
-  readonly activeDeadlineSeconds?: number;
 }
 
 /**

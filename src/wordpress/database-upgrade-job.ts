@@ -4,26 +4,12 @@ import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
 import { ResolvedComputeResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
-import { BoundCredentials } from '../credentials/credentials';
-import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
-import { coreCopyContainer, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment } from './wordpress-environment';
+import { coreCopyContainer, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR, DOCUMENT_ROOT, wordPressEnvironment, WpCliJobProps } from './wordpress-environment';
 import { hashedJob } from './hashed-job';
 
 /** Props of {@link DatabaseUpgradeJob}. */
-export interface DatabaseUpgradeJobProps {
-  /** Name of the WordPress Deployment; the Job and its ServiceAccount are named after it. */
-  readonly name: string;
-  /** The WordPress image the Deployment runs: the core whose schema the Job installs. */
-  readonly wordpressImage: string;
-  /** The WordPress CLI image that runs `wp core update-db`. */
-  readonly cliImage: string;
-  /** The database WordPress uses. */
-  readonly database: DatabaseEndpoint;
-  /** Where the database credentials Secret is. */
-  readonly credentials: BoundCredentials;
-  /** Table prefix of the WordPress schema. */
-  readonly tablePrefix: string;
+export interface DatabaseUpgradeJobProps extends WpCliJobProps {
   /** Labels of the release; the Job is its `database-upgrade` component. */
   readonly labels: StandardLabels;
 }

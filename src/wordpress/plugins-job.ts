@@ -5,12 +5,10 @@ import { StandardLabels } from '../common/labels';
 import { ResourceBudget } from '../common/resource-budget';
 import { ResolvedComputeResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security-context';
-import { BoundCredentials } from '../credentials/credentials';
-import { DatabaseEndpoint } from '../mysql/mysql';
 import { WORDPRESS } from '../images';
 import {
   CONFIG_EXTRA, CONTENT_DIR, coreCopyContainer, databaseClientAnnotations, databaseCredentialsVolume, databaseTlsVolumes, DB_CREDENTIALS_DIR,
-  DOCUMENT_ROOT, REDIS_PASSWORD_DIR, redisPasswordVolume, wordPressEnvironment,
+  DOCUMENT_ROOT, REDIS_PASSWORD_DIR, redisPasswordVolume, wordPressEnvironment, WpCliJobProps,
 } from './wordpress-environment';
 import { hashedJob } from './hashed-job';
 
@@ -33,19 +31,7 @@ export interface ObjectCacheClient {
 }
 
 /** Props of {@link PluginsJob}. */
-export interface PluginsJobProps extends WordPressExtensions {
-  /** Name of the WordPress Deployment; the Job and its ServiceAccount are named after it. */
-  readonly name: string;
-  /** The WordPress image the Deployment runs, for core. */
-  readonly wordpressImage: string;
-  /** The WordPress CLI image that runs `wp`. */
-  readonly cliImage: string;
-  /** The database WordPress uses. */
-  readonly database: DatabaseEndpoint;
-  /** Where the database credentials Secret is. */
-  readonly credentials: BoundCredentials;
-  /** Table prefix of the WordPress schema. */
-  readonly tablePrefix: string;
+export interface PluginsJobProps extends WordPressExtensions, WpCliJobProps {
   /** The content claim, mounted through its `wp-content/` directory as in the web pods. */
   readonly contentClaimName: string;
   /** Labels of the WordPress pods: with ReadWriteOnce content the Job runs on their node. @default - anywhere (ReadWriteMany) */

@@ -85,6 +85,22 @@ export function databaseClientAnnotations(credentials: BoundCredentials, databas
   const refs = [credentials.workloadAnnotations[EXTERNAL_REFS_ANNOTATION], `ConfigMap/${caBundle.configMapName}`].filter(Boolean).join(',');
   return { ...credentials.workloadAnnotations, [EXTERNAL_REFS_ANNOTATION]: refs };
 }
+/** What every wp-cli Job of a site needs: core from the site's image, the CLI, and the site's database. */
+export interface WpCliJobProps {
+  /** Name of the WordPress Deployment; the Job and its ServiceAccount are named after it. */
+  readonly name: string;
+  /** The WordPress image the Deployment runs: the core the Job copies and works on. */
+  readonly wordpressImage: string;
+  /** The WordPress CLI image that runs `wp`. */
+  readonly cliImage: string;
+  /** The database WordPress uses. */
+  readonly database: DatabaseEndpoint;
+  /** Where the database credentials Secret is. */
+  readonly credentials: BoundCredentials;
+  /** Table prefix of the WordPress schema. */
+  readonly tablePrefix: string;
+}
+
 /**
  * For the wp-cli Jobs: the CLI image carries no core, so an init container copies the WordPress
  * image's core into the `html` emptyDir at the document root, with the same env-driven
