@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
-import { parse } from 'yaml';
+import type * as yaml from 'yaml';
 import { AppConfig } from './app-config';
-import appConfigSchema from './app-config.schema.json';
+// A type import keeps the schema in the build output; the file itself is read when a config is.
+import type appConfigSchema from './app-config.schema.json';
 
 /** Environment variable naming the default app's configuration file. */
 export const CONFIG_ENV = 'WORDPRESS_EKS_CONFIG';
@@ -33,6 +34,8 @@ export function configPathFrom(env: Record<string, string | undefined>, argv: st
  * Deeper rules (quantities, names, combinations) are checked by the constructs themselves.
  */
 export function loadAppConfig(file: string): AppConfig {
+  // The YAML parser, Ajv and the schema are loaded only when a config file is used, so a plain synth does not pay for them.
+  const { parse } = require('yaml') as typeof yaml;
   let data: unknown;
   try {
     data = parse(readFileSync(file, 'utf8'));
@@ -40,9 +43,9 @@ export function loadAppConfig(file: string): AppConfig {
     throw new InvalidConfigError(file, [`cannot be read as YAML or JSON: ${(error as Error).message.split('\n')[0]}`]);
   }
   if (data === null || data === undefined) return {};
-  // Loaded only when a config file is used, so a plain synth does not pay for it.
   const Ajv = require('ajv').default as typeof import('ajv').default;
-  const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(appConfigSchema);
+  const schema = require('./app-config.schema.json') as typeof appConfigSchema;
+  const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   if (validate(data)) return data as AppConfig;
   const errors = validate.errors ?? [];
   // For "one of several shapes", report the choice once instead of each branch's complaint.

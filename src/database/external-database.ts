@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion } from '../../imports/externalsecret-external-secrets.io';
-import { SecretStore, SecretStoreSpecProviderAwsService } from '../../imports/secretstore-external-secrets.io';
-import { SecurityGroupPolicy } from '../../imports/securitygrouppolicy-vpcresources.k8s.aws';
+// The custom resource bindings are loaded where they are used (the External Secrets ones are the
+// largest files of the library): a site that needs none of them does not pay for loading them.
+import type * as externalSecrets from '../../imports/externalsecret-external-secrets.io';
+import type * as secretStores from '../../imports/secretstore-external-secrets.io';
+import type * as securityGroupPolicies from '../../imports/securitygrouppolicy-vpcresources.k8s.aws';
 import { CREATES_ANNOTATION } from '../common/annotations';
 import { checkDnsSubdomain, checkInteger, checkOneOf } from '../common/checks';
 import { InvalidPropError } from '../common/errors';
@@ -158,6 +160,7 @@ export class ExternalDatabase extends Construct implements DatabaseEndpoint {
     const keys = [...new Set(clients.flatMap((c) => Object.keys(c)))].sort();
     const shared = keys.filter((k) => clients.every((c) => c[k] !== undefined && c[k] === clients[0][k]));
     const differing = keys.filter((k) => !shared.includes(k));
+    const { SecurityGroupPolicy } = require('../../imports/securitygrouppolicy-vpcresources.k8s.aws') as typeof securityGroupPolicies;
     new SecurityGroupPolicy(this, 'security-group-policy', {
       metadata: { name: `${this.namePrefix}-database-clients`, labels: this.labels.all },
       spec: {
@@ -191,6 +194,9 @@ export class ExternalDatabase extends Construct implements DatabaseEndpoint {
         automountServiceAccountToken: false,
       });
     }
+    const { SecretStore, SecretStoreSpecProviderAwsService } = require('../../imports/secretstore-external-secrets.io') as typeof secretStores;
+    const { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetTemplateEngineVersion } =
+      require('../../imports/externalsecret-external-secrets.io') as typeof externalSecrets;
     new SecretStore(this, 'secret-store', {
       metadata: { name: storeName, labels: labels.all },
       spec: {

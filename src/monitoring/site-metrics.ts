@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { k8s } from '../common/k8s';
 import { StandardLabels } from '../common/labels';
 import { allowTraffic } from '../network/namespace-isolation';
-import { PodMonitor } from '../../imports/podmonitor-monitoring.coreos.com';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/prometheusrule-monitoring.coreos.com';
+// Prometheus Operator bindings are loaded only for a site that uses the operator.
+import type * as podMonitors from '../../imports/podmonitor-monitoring.coreos.com';
+import type * as prometheusRules from '../../imports/prometheusrule-monitoring.coreos.com';
 import { APACHE_EXPORTER_PORT, APACHE_STATUS_CONFIG_KEY, apacheStatusConfig } from './apache-status';
 import { SiteSeries, siteAlertRules } from './alert-rules';
 import { siteDashboard, sitePanels } from './dashboard';
@@ -76,6 +77,8 @@ export class SiteMetrics extends Construct {
 
     if (metrics.operatorLabels) {
       const operatorLabels = { ...labels, ...metrics.operatorLabels };
+      const { PodMonitor } = require('../../imports/podmonitor-monitoring.coreos.com') as typeof podMonitors;
+      const { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } = require('../../imports/prometheusrule-monitoring.coreos.com') as typeof prometheusRules;
       // Only pods with a port named `metrics` become targets: the MySQL and WordPress pods.
       new PodMonitor(this, 'pod-monitor', {
         metadata: { name: props.release, labels: operatorLabels },

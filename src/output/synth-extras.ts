@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { basename, dirname, join, relative, resolve, sep } from 'path';
 import { App } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
+import type * as yaml from 'yaml';
 import { renderDiagram } from './diagram';
 import { KubeObject } from './manifest-types';
 import { KUSTOMIZATION_HEADER, renderKustomization } from './kustomization';
@@ -50,6 +50,8 @@ function layoutOf(outdir: string): OutputLayout {
  */
 function writtenManifests(app: App, manifestDir: string): { file: string; objects: KubeObject[] }[] {
   if (app instanceof LinearSynthApp) return app.manifests.map(({ file, objects }) => ({ file, objects }));
+  // Loaded only here: a LinearSynthApp (the default app) never reads its output back.
+  const { parseAllDocuments } = require('yaml') as typeof yaml;
   const files = (readdirSync(manifestDir, { recursive: true }) as string[])
     .filter((file) => file.endsWith(app.outputFileExtension))
     .map((file) => file.split(sep).join('/'))

@@ -1,7 +1,6 @@
-import * as YAML from 'yaml';
-
-/** What cdk8s's `Yaml.stringify` passes to the `yaml` library: YAML 1.1 (what kubectl reads), no folding. */
-const OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+// cdk8s's own `Yaml.stringify` (the `yaml` library it bundles, YAML 1.1, no folding) rather than our
+// `yaml` dependency: that copy is loaded with cdk8s anyway, and a second copy costs a tenth of a synth to load.
+import { Yaml } from 'cdk8s';
 
 /**
  * Strings the `yaml` library writes plain in any position: a letter, then letters, digits and
@@ -35,7 +34,7 @@ function stringifyDocument(doc: unknown): string {
       if (!(error instanceof Unsupported)) throw error;
     }
   }
-  return YAML.stringify(doc, OPTIONS);
+  return Yaml.stringify(doc);
 }
 
 type Collection = Record<string, unknown> | unknown[];
@@ -74,7 +73,7 @@ function block(collection: Collection, indent: number): string {
 function inline(value: unknown, indent: number): string {
   if (typeof value === 'string') {
     if (PLAIN.test(value) && !YAML_11_WORDS.test(value)) return value;
-    const text = cached(valueCache, value, () => YAML.stringify({ v: value }, OPTIONS).slice('v: '.length, -1));
+    const text = cached(valueCache, value, () => Yaml.stringify({ v: value }).slice('v: '.length, -1));
     // A block scalar (`|-` and its lines) is written two spaces in from its container.
     return indent > 0 && text.includes('\n') ? text.replace(/\n(?=.)/g, `\n${' '.repeat(indent)}`) : text;
   }
@@ -89,7 +88,7 @@ function inline(value: unknown, indent: number): string {
 function keyOf(name: string): string {
   if (PLAIN.test(name) && !YAML_11_WORDS.test(name)) return name;
   if (name.includes('\n')) throw new Unsupported();
-  return cached(keyCache, name, () => YAML.stringify({ [name]: null }, OPTIONS).slice(0, -': null\n'.length));
+  return cached(keyCache, name, () => Yaml.stringify({ [name]: null }).slice(0, -': null\n'.length));
 }
 
 function cached(cache: Map<string, string>, key: string, compute: () => string): string {
