@@ -16,6 +16,11 @@ const TRICKY = [
   '12:30', '2020-01-01', '.inf', '.nan', ':', '-', '?', '- x', '#x', 'x #y', 'a: b', 'x,y', '[a]', '{a}', '*', '&a', '!x', '@', '%',
   '|', '"q"', "'s'", ' lead', 'trail ', '\ttab', 'é ünïcode', '1.28.0', 'sha256:abc', '${VAR}', 'http://x.example/a?b=c&d',
   'a\nb', 'a\nb\n', 'a\n\n  b\n', '\nx', 'x\n\n', 'a\r\nb', '\n',
+  // Near the shapes written without asking the library: paths, flags, commands, host:port, quantities, CIDRs.
+  '/', '/tmp', '/a b', '/a #b', '/a: b', '/a:', '/a ', '-c', '--silent', '--flag=:9100', '-1', '-.inf', '--', '---x', '--- x', '-- x',
+  '-y', 'sh a.sh && sh b.sh', 'a  b', 'x:y', 'x:', 'x: y', 'x :y', 'x@y', 'a&b', 'a,b', 'a=b', 'a+b', 'a - b', 'On', 'on ', 'y n',
+  '1', '0', '1m', '64Mi', '1Gi', '1E', '1Ei', '1e5', '1k', '0x1f', '0b1', '08Mi', '1.5Gi', '12:30m',
+  '10.0.0.0/8', '0.0.0.0/0', '1.2.3.4', '1.2.3.4/', '1.2/3', '300.1.1.1/33', '815cca4325', '12345e6789',
 ];
 
 function expectSameAsCdk8s(docs: unknown[]): void {

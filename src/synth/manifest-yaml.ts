@@ -9,6 +9,16 @@ import { Yaml } from 'cdk8s';
  */
 const PLAIN = /^[A-Za-z][A-Za-z0-9_./-]*$/;
 const YAML_11_WORDS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+/**
+ * Values (not keys) the library also writes plain, common in manifests: paths, flags, commands,
+ * `host:port`, lists with commas, quantities and IPv4 CIDRs. Each shape starts where no YAML
+ * indicator or number can, holds no comment (` #`) or mapping (`: `) marker and ends in neither
+ * a space nor a colon, so only the 1.1 words remain to rule out. Asking the library costs far more
+ * than writing: a default synth would otherwise spend a tenth of its time on these.
+ */
+const PLAIN_VALUE = /^(?:[A-Za-z/]|--?[A-Za-z])[A-Za-z0-9_./:=,+@& -]*$/;
+const QUANTITY = /^[1-9][0-9]*(?:m|k|[KMGTPE]i?)$/;
+const IPV4_CIDR = /^[0-9]{1,3}(?:\.[0-9]{1,3}){3}\/[0-9]{1,2}$/;
 
 const valueCache = new Map<string, string>();
 const keyCache = new Map<string, string>();
@@ -72,7 +82,7 @@ function block(collection: Collection, indent: number): string {
 /** A scalar or empty collection after `key: ` or `- `, its block scalar lines indented under `indent`. */
 function inline(value: unknown, indent: number): string {
   if (typeof value === 'string') {
-    if (PLAIN.test(value) && !YAML_11_WORDS.test(value)) return value;
+    if (isPlainValue(value)) return value;
     const text = cached(valueCache, value, () => Yaml.stringify({ v: value }).slice('v: '.length, -1));
     // A block scalar (`|-` and its lines) is written two spaces in from its container.
     return indent > 0 && text.includes('\n') ? text.replace(/\n(?=.)/g, `\n${' '.repeat(indent)}`) : text;
@@ -83,6 +93,11 @@ function inline(value: unknown, indent: number): string {
   if (Array.isArray(value) && value.length === 0) return '[]';
   if (isCollection(value) && isEmpty(value)) return '{}';
   throw new Unsupported();
+}
+
+function isPlainValue(value: string): boolean {
+  if (QUANTITY.test(value) || IPV4_CIDR.test(value)) return true;
+  return PLAIN_VALUE.test(value) && !YAML_11_WORDS.test(value) && !/: | $|:$/.test(value);
 }
 
 function keyOf(name: string): string {
