@@ -6,6 +6,7 @@ import { checkClusterName, checkRegion } from '../../eks/aws-values';
 import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
 import { CLOUDWATCH_AGENT } from '../agent-images';
 import { NodeAgent, NodeAgentPlacement } from '../node-agent';
+import { CloudWatchPrometheus, CloudWatchPrometheusOptions } from './cloudwatch-prometheus';
 
 /** What a user chooses about the CloudWatch agent. */
 export interface CloudWatchAgentOptions extends NodeAgentPlacement {
@@ -15,6 +16,12 @@ export interface CloudWatchAgentOptions extends NodeAgentPlacement {
   readonly metricsCollectionInterval?: number;
   /** Pinned image. @default 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300045.0b810' */
   readonly image?: string;
+  /**
+   * Container Insights Prometheus: scrape the sites' exporters (their `metrics` ports) into
+   * `/aws/containerinsights/<cluster>/prometheus` and CloudWatch metrics. Each site's
+   * `metrics.scraperNamespaces` must include the agents' namespace. @default false
+   */
+  readonly prometheus?: CloudWatchPrometheusOptions | boolean;
 }
 
 /** Props of {@link CloudWatchAgent}. */
@@ -41,6 +48,8 @@ const LEADER_CONFIGMAP = 'cwagent-clusterleader';
 export class CloudWatchAgent extends Construct {
   /** The agent. */
   public readonly agent: NodeAgent;
+  /** The Prometheus scraper, with `prometheus`. */
+  public readonly prometheus?: CloudWatchPrometheus;
 
   constructor(scope: Construct, id: string, props: CloudWatchAgentProps) {
     super(scope, id);
@@ -102,5 +111,14 @@ export class CloudWatchAgent extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: role.metadata.namespace! }],
     });
+    if (props.prometheus) {
+      const options = props.prometheus === true ? {} : props.prometheus;
+      this.prometheus = new CloudWatchPrometheus(this, 'prometheus', {
+        ...options,
+        identity: options.identity ?? props.identity,
+        clusterName, region, labels: props.labels, propPath: `${at}.prometheus`,
+        image: props.image ?? CLOUDWATCH_AGENT.image,
+      });
+    }
   }
 }
