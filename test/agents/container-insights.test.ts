@@ -95,6 +95,14 @@ describe('Fluent Bit in Container Insights\' log groups (EKS)', () => {
     expect(pod.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   });
 
+  test('nodeLogs: false keeps the application group only, with its stream names', () => {
+    const config = fluentBitConfig(synth({ platform: EKS, logs: { output: LogOutput.cloudWatch({ clusterName: 'prod', region: 'eu-west-1', nodeLogs: false }) } }));
+    expect(config).not.toContain('systemd');
+    expect(config.match(/log_group_name .*/g)).toEqual(['log_group_name /aws/containerinsights/prod/application']);
+    expect(config).toContain('Tag application.*');
+    expect(config).toContain('Exclude_Path /var/log/containers/*_observability_*.log\n');
+  });
+
   test.each([
     ['stdout', LogOutput.stdout()],
     ['loki', LogOutput.loki({ host: 'loki.example.com' })],
@@ -172,6 +180,14 @@ describe('Container Insights Prometheus (EKS, monitoring.prometheus)', () => {
   test('a config change rolls the pod', () => {
     const hash = (o: Manifest[]) => find(o, 'Deployment', 'cloudwatch-agent-prometheus').spec.template.metadata.annotations['cdk8s-wordpress-eks/config-hash'];
     expect(hash(objects)).not.toEqual(hash(withPrometheus({ scrapeIntervalSeconds: 30 })));
+  });
+
+  test('beside the add-on, only the scraper: nodeMetrics false drops the node agent and its roles', () => {
+    const only = withPrometheus(true, { nodeMetrics: false });
+    expect(all(only, 'DaemonSet').map((d) => d.metadata.name)).toEqual(['fluent-bit']);
+    expect(all(only, 'Deployment').map((d) => d.metadata.name)).toEqual(['cloudwatch-agent-prometheus']);
+    expect(only.filter((o) => /Role/.test(o.kind) && o.metadata.name.includes('cloudwatch-agent') && !o.metadata.name.includes('prometheus'))).toEqual([]);
+    expect(() => synth({ platform: EKS, monitoring: { nodeMetrics: false } })).toThrow('Invalid monitoring.nodeMetrics: false. Allowed: true, or monitoring.prometheus on');
   });
 
   test.each([

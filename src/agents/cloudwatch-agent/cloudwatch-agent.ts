@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from '../../common/k8s';
 import { StandardLabels } from '../../common/labels';
 import { checkInteger } from '../../common/checks';
+import { InvalidPropError } from '../../common/errors';
 import { checkClusterName, checkRegion } from '../../eks/aws-values';
 import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
 import { CLOUDWATCH_AGENT } from '../agent-images';
@@ -22,6 +23,12 @@ export interface CloudWatchAgentOptions extends NodeAgentPlacement {
    * `metrics.scraperNamespaces` must include the agents' namespace. @default false
    */
   readonly prometheus?: CloudWatchPrometheusOptions | boolean;
+  /**
+   * Node, pod and container metrics from a pod on every node; `false` beside the
+   * amazon-cloudwatch-observability add-on, which collects the same, to keep only `prometheus`.
+   * @default true
+   */
+  readonly nodeMetrics?: boolean;
 }
 
 /** Props of {@link CloudWatchAgent}. */
@@ -46,8 +53,8 @@ const LEADER_CONFIGMAP = 'cwagent-clusterleader';
  * it translates its JSON config into files under /opt/aws/amazon-cloudwatch-agent at start.
  */
 export class CloudWatchAgent extends Construct {
-  /** The agent. */
-  public readonly agent: NodeAgent;
+  /** The agent on every node, unless `nodeMetrics` is false. */
+  public readonly agent?: NodeAgent;
   /** The Prometheus scraper, with `prometheus`. */
   public readonly prometheus?: CloudWatchPrometheus;
 
@@ -58,11 +65,27 @@ export class CloudWatchAgent extends Construct {
     const region = checkRegion('region', props.region);
     const interval = checkInteger(`${at}.metricsCollectionInterval`, props.metricsCollectionInterval ?? 60, 1, 86400);
     const labels = props.labels.withComponent('metrics', NAME);
+    if (props.nodeMetrics === false && !props.prometheus) {
+      throw new InvalidPropError(`${at}.nodeMetrics`, false, `true, or ${at}.prometheus on: with neither the CloudWatch agent has nothing to do (${at}: false turns it off)`);
+    }
+    if (props.nodeMetrics !== false) this.agent = this.nodeAgent(props, at, labels, clusterName, region, interval);
+    if (props.prometheus) {
+      const options = props.prometheus === true ? {} : props.prometheus;
+      this.prometheus = new CloudWatchPrometheus(this, 'prometheus', {
+        ...options,
+        identity: options.identity ?? props.identity,
+        clusterName, region, labels: props.labels, propPath: `${at}.prometheus`,
+        image: props.image ?? CLOUDWATCH_AGENT.image,
+      });
+    }
+  }
+
+  private nodeAgent(props: CloudWatchAgentProps, at: string, labels: StandardLabels, clusterName: string, region: string, interval: number): NodeAgent {
     const config = JSON.stringify({
       agent: { region },
       logs: { metrics_collected: { kubernetes: { cluster_name: clusterName, metrics_collection_interval: interval } }, force_flush_interval: 5 },
     }, null, 2);
-    this.agent = new NodeAgent(this, 'agent', {
+    const agent = new NodeAgent(this, 'agent', {
       ...props,
       propPath: at,
       name: NAME,
@@ -111,14 +134,6 @@ export class CloudWatchAgent extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: role.metadata.namespace! }],
     });
-    if (props.prometheus) {
-      const options = props.prometheus === true ? {} : props.prometheus;
-      this.prometheus = new CloudWatchPrometheus(this, 'prometheus', {
-        ...options,
-        identity: options.identity ?? props.identity,
-        clusterName, region, labels: props.labels, propPath: `${at}.prometheus`,
-        image: props.image ?? CLOUDWATCH_AGENT.image,
-      });
-    }
+    return agent;
   }
 }

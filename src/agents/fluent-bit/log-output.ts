@@ -52,9 +52,10 @@ export abstract class LogOutput {
    * CloudWatch Logs, in Container Insights' log groups of the cluster and with its stream names:
    * container logs in `/aws/containerinsights/CLUSTER/application`, the kubelet's, the container
    * runtime's and aws-node's and kube-proxy's in `.../dataplane`, the node's kernel, system and
-   * authentication logs in `.../host`. Needs an IAM identity.
+   * authentication logs in `.../host`. Needs an IAM identity. `nodeLogs: false` keeps only the
+   * application group (the dataplane and host groups are what the journal adds to the ingestion bill).
    */
-  public static cloudWatch(options: { readonly clusterName: string; readonly region: string; readonly retentionDays?: number }): LogOutput {
+  public static cloudWatch(options: { readonly clusterName: string; readonly region: string; readonly retentionDays?: number; readonly nodeLogs?: boolean }): LogOutput {
     const cluster = checkClusterName('logs.output.clusterName', options.clusterName);
     const region = checkRegion('logs.output.region', options.region);
     const retention = options.retentionDays ?? 30;
@@ -68,10 +69,14 @@ export abstract class LogOutput {
       log_retention_days: String(retention),
       extra_user_agent: 'container-insights',
     });
+    const { application, dataplane, host } = CONTAINER_INSIGHTS_TAGS;
+    if (options.nodeLogs === false) {
+      return new RenderedOutput('cloudwatch_logs', [group(application, 'application', '${HOST_NAME}-')], { clusterName: cluster, region }, { application });
+    }
     return new RenderedOutput('cloudwatch_logs', [
-      group(CONTAINER_INSIGHTS_TAGS.application, 'application', '${HOST_NAME}-'),
-      group(CONTAINER_INSIGHTS_TAGS.dataplane, 'dataplane', '${HOST_NAME}-'),
-      group(CONTAINER_INSIGHTS_TAGS.host, 'host', '${HOST_NAME}.'),
+      group(application, 'application', '${HOST_NAME}-'),
+      group(dataplane, 'dataplane', '${HOST_NAME}-'),
+      group(host, 'host', '${HOST_NAME}.'),
     ], { clusterName: cluster, region }, CONTAINER_INSIGHTS_TAGS);
   }
 
