@@ -56,7 +56,7 @@ export function siteMetricDeclarations(): MetricDeclaration[] {
 export interface ScrapeOptions {
   /** Seconds between scrapes. */
   readonly intervalSeconds: number;
-  /** Namespaces discovered; none: every namespace. */
+  /** Namespaces discovered. @default - every namespace */
   readonly namespaces?: string[];
 }
 
