@@ -199,6 +199,12 @@ describe('Container Insights Prometheus (EKS, monitoring.prometheus)', () => {
     expect(() => withPrometheus(prometheus)).toThrow(message);
   });
 
+  test('an unpinned image is rejected at monitoring.image, with or without the node agent', () => {
+    for (const nodeMetrics of [true, false]) {
+      expect(() => withPrometheus(true, { nodeMetrics, image: 'cloudwatch-agent' })).toThrow('Invalid monitoring.image: "cloudwatch-agent"');
+    }
+  });
+
   test('strictly valid for 1.28 to 1.36', () => {
     expect(validationErrors(objects)).toEqual([]);
   });

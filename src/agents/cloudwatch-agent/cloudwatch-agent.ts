@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from '../../common/k8s';
 import { StandardLabels } from '../../common/labels';
-import { checkInteger } from '../../common/checks';
+import { checkImage, checkInteger } from '../../common/checks';
 import { InvalidPropError } from '../../common/errors';
 import { checkClusterName, checkRegion } from '../../eks/aws-values';
 import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
@@ -65,6 +65,8 @@ export class CloudWatchAgent extends Construct {
     const region = checkRegion('region', props.region);
     const interval = checkInteger(`${at}.metricsCollectionInterval`, props.metricsCollectionInterval ?? 60, 1, 86400);
     const labels = props.labels.withComponent('metrics', NAME);
+    // Both workloads run this image: checked once, at the path the user wrote it.
+    const image = checkImage(`${at}.image`, props.image ?? CLOUDWATCH_AGENT.image);
     if (props.nodeMetrics === false && !props.prometheus) {
       throw new InvalidPropError(`${at}.nodeMetrics`, false, `true, or ${at}.prometheus on: with neither the CloudWatch agent has nothing to do (${at}: false turns it off)`);
     }
@@ -74,8 +76,7 @@ export class CloudWatchAgent extends Construct {
       this.prometheus = new CloudWatchPrometheus(this, 'prometheus', {
         ...options,
         identity: options.identity ?? props.identity,
-        clusterName, region, labels: props.labels, propPath: `${at}.prometheus`,
-        image: props.image ?? CLOUDWATCH_AGENT.image,
+        clusterName, region, labels: props.labels, propPath: `${at}.prometheus`, image,
       });
     }
   }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CONFIG_HASH_ANNOTATION } from '../../common/annotations';
-import { checkImage, checkInteger, checkNamespace } from '../../common/checks';
+import { checkInteger, checkNamespace } from '../../common/checks';
 import { markClusterScoped } from '../../common/cluster-scoped';
 import { contentHash } from '../../common/content-hash';
 import { InvalidPropError } from '../../common/errors';
@@ -30,7 +30,7 @@ export interface CloudWatchPrometheusProps extends CloudWatchPrometheusOptions {
   readonly clusterName: string;
   /** AWS region (checked). */
   readonly region: string;
-  /** Pinned image of the CloudWatch agent. */
+  /** Pinned image of the CloudWatch agent, already checked at the path the user wrote it (`monitoring.image`). */
   readonly image: string;
   /** Labels of the release. */
   readonly labels: StandardLabels;
@@ -66,7 +66,6 @@ export class CloudWatchPrometheus extends Construct {
       throw new InvalidPropError(`${at}.namespaces`, props.namespaces, 'at least one namespace, or leave it out to scrape every namespace');
     }
     const namespaces = props.namespaces?.map((ns, i) => checkNamespace(`${at}.namespaces[${i}]`, ns));
-    const image = checkImage('monitoring.image', props.image);
     const resources = resolveResources(`${at}.resources`, props.resources,
       { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
     const labels = props.labels.withComponent('prometheus-metrics', NAME);
@@ -121,7 +120,7 @@ export class CloudWatchPrometheus extends Construct {
             terminationGracePeriodSeconds: 60,
             containers: [{
               name: 'cloudwatch-agent',
-              image,
+              image: props.image,
               imagePullPolicy: 'IfNotPresent',
               env: [{ name: 'CI_VERSION', value: 'k8s/1.3.0' }],
               resources: toResourceRequirements(resources),
