@@ -199,6 +199,14 @@ describe('Container Insights Prometheus (EKS, monitoring.prometheus)', () => {
     expect(() => withPrometheus(prometheus)).toThrow(message);
   });
 
+  test.each([
+    ['prometheus', { prometheus: true }],
+    ['nodeMetrics', { nodeMetrics: false }],
+  ])('%s is refused on the generic platform, where node-exporter would drop it', (key, monitoring) => {
+    expect(() => synth({ monitoring: monitoring as any })).toThrow(`Invalid monitoring.${key}: `);
+    expect(() => synth({ monitoring: monitoring as any })).toThrow('Platform.eks({ clusterName, region })');
+  });
+
   test('an unpinned image is rejected at monitoring.image, with or without the node agent', () => {
     for (const nodeMetrics of [true, false]) {
       expect(() => withPrometheus(true, { nodeMetrics, image: 'cloudwatch-agent' })).toThrow('Invalid monitoring.image: "cloudwatch-agent"');
