@@ -59,6 +59,11 @@ export class ObservabilityChart extends Chart {
         new CloudWatchAgent(this, 'monitoring', { ...options, ...cluster, propPath: 'monitoring', labels, image: image(options?.image, CLOUDWATCH_AGENT.image) });
       } else {
         const options = props.monitoring as NodeExporterOptions | undefined;
+        // The CloudWatch agent's own choices would be silently dropped by node-exporter.
+        for (const key of ['prometheus', 'nodeMetrics', 'metricsCollectionInterval', 'identity'] as const) {
+          const given = (props.monitoring as CloudWatchAgentOptions | undefined)?.[key];
+          if (given !== undefined) throw new InvalidPropError(`monitoring.${key}`, given, 'nothing on Platform.generic(): it is the CloudWatch agent\'s, with Platform.eks({ clusterName, region })');
+        }
         new NodeExporter(this, 'monitoring', { ...options, propPath: 'monitoring', labels, image: image(options?.image, NODE_EXPORTER.image) });
       }
     }

@@ -15,6 +15,7 @@ import { Platform } from '../src/eks/platform';
 import { checkIdFree } from '../src/synth/object-clashes';
 import { WordPressAutoscaling } from '../src/wordpress/wordpress';
 import { BackupOptions } from '../src/backup/site-backup';
+import { MetricsOptions, resolveMetricsOptions } from '../src/monitoring/metrics-options';
 
 /** Size presets of a fleet site. */
 export type SiteSize = 'small' | 'medium' | 'large';
@@ -51,6 +52,8 @@ export interface FleetSite {
   readonly backup?: BackupOptions | false;
   /** This site's own database outside the cluster (RDS, Aurora). @default - the fleet's `sharedDatabase`, else MySQL in the cluster */
   readonly externalDatabase?: ExternalDatabaseOptions;
+  /** This site's application metrics, replacing the fleet's `metrics`; `false` for none. @default - the fleet's `metrics` */
+  readonly metrics?: MetricsOptions | false;
 }
 
 /**
@@ -101,6 +104,12 @@ export interface WordPressFleetProps {
   readonly backup?: BackupOptions | false;
   /** One database server outside the cluster for all sites, a database and user each. @default - each site's `externalDatabase`, else MySQL in the cluster */
   readonly sharedDatabase?: SharedDatabaseOptions;
+  /**
+   * Application metrics of every site (exporters, alerts, dashboard: docs/observability.md); a
+   * site with an external database must opt out (`metrics: false`), its metrics are RDS's.
+   * @default - none
+   */
+  readonly metrics?: MetricsOptions;
 }
 
 interface SizePreset {
@@ -165,6 +174,16 @@ export class WordPressFleet {
         : props.sharedAlb ? mergeIngress(sharedAlbIngress(props.sharedAlb, site, index + 1), site.ingress)
           : site.ingress ?? {};
       const externalDatabase = site.externalDatabase ?? (props.sharedDatabase ? sharedDatabaseFor(props.sharedDatabase, site.name) : undefined);
+      const metricsProp = site.metrics !== undefined ? `${prop}.metrics` : 'metrics';
+      const metrics = site.metrics !== undefined ? site.metrics || undefined : props.metrics;
+      if (metrics) {
+        // Checked here too, so that an error names the path written (`sites[1].metrics...`), not the chart's `metrics`.
+        resolveMetricsOptions(metricsProp, metrics, site.name, props.imageRegistry);
+        if (externalDatabase) {
+          throw new InvalidPropError(metricsProp, metrics, `nothing for site "${site.name}", whose database is outside the cluster (its metrics are RDS's, in CloudWatch): `
+            + `set ${prop}.metrics to false`);
+        }
+      }
       const chart = new WordPressChart(scope, site.name, {
         ...(externalDatabase ? { externalDatabase } : {
           mysql: {
@@ -180,6 +199,7 @@ export class WordPressFleet {
         allowInternetEgress: props.allowInternetEgress,
         internetEgress: props.internetEgress,
         backup: site.backup !== undefined ? site.backup : props.backup,
+        metrics,
         ingress: { ...ingress, hosts: site.hosts },
         wordpress: {
           replicas,

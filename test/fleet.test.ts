@@ -153,6 +153,37 @@ describe('WordPressFleet', () => {
     });
   });
 
+  describe('metrics', () => {
+    const exporters = (objects: Manifest[], site: string) => objects.filter((o) => o.metadata.namespace === site && /StatefulSet|Deployment/.test(o.kind))
+      .flatMap((w) => w.spec.template.spec.containers.map((c: any) => c.name)).filter((name: string) => name.endsWith('-exporter'));
+
+    test('the fleet\'s metrics reach every site; a site may replace them or opt out', () => {
+      // Given fleet metrics, a site with its own scraper namespaces and a site without metrics
+      const objects = synthFleet({
+        metrics: { scraperNamespaces: ['monitoring', 'observability'] },
+        sites: [SITES[0], { ...SITES[1], metrics: { scraperNamespaces: ['prometheus'] } }, { ...SITES[2], metrics: false }],
+      });
+      // Then grocer has the fleet's, bakery its own and florist none
+      expect(exporters(objects, 'grocer')).toEqual(['mysqld-exporter', 'apache-exporter']);
+      expect(exporters(objects, 'bakery')).toEqual(['mysqld-exporter', 'apache-exporter']);
+      expect(exporters(objects, 'florist')).toEqual([]);
+      const peers = (site: string) => find(objects, 'NetworkPolicy', `${site}-web-metrics-in`).spec.ingress[0].from
+        .map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+      expect(peers('grocer')).toEqual(['monitoring', 'observability']);
+      expect(peers('bakery')).toEqual(['prometheus']);
+      expect(objects.filter((o) => o.metadata.name === 'florist-web-metrics-in')).toEqual([]);
+    });
+
+    test('no metrics unless asked for', () => {
+      expect(SITES.flatMap((site) => exporters(synthFleet(), site.name))).toEqual([]);
+    });
+
+    test('the quota makes room for the exporters', () => {
+      const cpu = (objects: Manifest[]) => find(objects, 'ResourceQuota', 'grocer').spec.hard['requests.cpu'];
+      expect(cpu(synthFleet({ metrics: {} }))).not.toEqual(cpu(synthFleet()));
+    });
+  });
+
   describe('rejects bad input before anything is written', () => {
     const cases: (RejectionCase & { fleet: Partial<WordPressFleetProps> & { sites: FleetSite[] } })[] = [
       { name: 'two sites with one name', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'] }, { name: 'a', hosts: ['b.example.com'] }] }, prop: 'sites[1].name', value: 'a', allowed: 'a name no other site has (sites[0] is also "a")' },
@@ -164,6 +195,13 @@ describe('WordPressFleet', () => {
       { name: 'several replicas without any ReadWriteMany class', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'], replicas: 2 }] }, prop: 'sites[0].contentStorageClassName', value: undefined, allowed: 'a ReadWriteMany StorageClass (such as EFS) when replicas is 2, here or as Platform.eks({ contentStorageClassName })' },
       { name: 'an unknown size', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'], size: 'huge' as any }] }, prop: 'sites[0].size', value: 'huge', allowed: 'one of small, medium, large' },
       { name: 'no sites', fleet: { sites: [] }, prop: 'sites', value: [], allowed: 'a list of at least one site' },
+      { name: 'a bad scraper namespace on one site', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'] }, { name: 'b', hosts: ['b.example.com'], metrics: { scraperNamespaces: ['Mon'] } }] }, prop: 'sites[1].metrics.scraperNamespaces[0]', value: 'Mon', allowed: 'DNS-1123' },
+      { name: 'a bad request metrics source for the fleet', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'] }], metrics: { requestMetrics: 'alb' as any } }, prop: 'metrics.requestMetrics', value: 'alb', allowed: 'one of ingress-nginx, none' },
+      {
+        name: 'fleet metrics on a site whose database is outside the cluster',
+        fleet: { metrics: {}, sites: [{ name: 'a', hosts: ['a.example.com'], externalDatabase: { host: 'a.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com', databaseName: 'a' } as any }] },
+        prop: 'metrics', value: {}, allowed: 'set sites[0].metrics to false',
+      },
       { name: 'a negative quota headroom', fleet: { sites: [{ name: 'a', hosts: ['a.example.com'] }], quotaHeadroomPercent: -1 }, prop: 'quota.headroomPercent', value: -1, allowed: 'an integer from 0 to 500' },
       {
         name: 'a site without certificate beside one with a certificate on the shared ALB (the redirect is group-wide)',

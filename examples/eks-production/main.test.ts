@@ -21,10 +21,10 @@ describe('examples/eks-production', () => {
     });
   });
 
-  test('IRSA for WordPress, the backups and the two agents, each on its own ServiceAccount', () => {
+  test('IRSA for WordPress, the backups and the agents, each on its own ServiceAccount', () => {
     const annotated = objects.filter((o) => o.kind === 'ServiceAccount' && o.metadata.annotations?.['eks.amazonaws.com/role-arn']);
     expect(annotated.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort())
-      .toEqual(['observability/cloudwatch-agent', 'observability/fluent-bit', `shop/${find('Deployment').spec.template.spec.serviceAccountName}`, 'shop/shop-backup']);
+      .toEqual(['observability/cloudwatch-agent', 'observability/cloudwatch-agent-prometheus', 'observability/fluent-bit', `shop/${find('Deployment').spec.template.spec.serviceAccountName}`, 'shop/shop-backup']);
   });
 
   test('daily verified backups to S3 with their own IAM role, not a claim', () => {
@@ -38,6 +38,18 @@ describe('examples/eks-production', () => {
   test('Fluent Bit ships to CloudWatch Logs and the CloudWatch agent runs on every node', () => {
     expect(find('ConfigMap', 'fluent-bit').data['fluent-bit.conf'].replace(/ +/g, ' ')).toContain('log_group_name /aws/containerinsights/production/application');
     expect(find('DaemonSet', 'cloudwatch-agent').metadata.namespace).toBe('observability');
+  });
+
+  test('Container Insights: the three log groups, and the site\'s exporters scraped into the prometheus one', () => {
+    const logs = find('ConfigMap', 'fluent-bit').data['fluent-bit.conf'].replace(/ +/g, ' ');
+    for (const group of ['application', 'dataplane', 'host']) expect(logs).toContain(`log_group_name /aws/containerinsights/production/${group}`);
+    const config = find('ConfigMap', 'cloudwatch-agent-prometheus').data;
+    expect(JSON.parse(config['cwagentconfig.json']).logs.metrics_collected.prometheus.log_group_name).toBe('/aws/containerinsights/production/prometheus');
+    expect(config['prometheus.yaml']).toContain('- shop');
+    expect(find('Deployment', 'cloudwatch-agent-prometheus').spec.replicas).toBe(1);
+    // The site's metrics ports admit the scraper's namespace as well as kube-prometheus-stack's
+    const peers = find('NetworkPolicy', 'shop-web-metrics-in').spec.ingress[0].from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
+    expect(peers).toEqual(['monitoring', 'observability']);
   });
 
   test('gp3 for MySQL, EFS for three WordPress replicas spread over zones', () => {
@@ -55,8 +67,9 @@ describe('examples/eks-production', () => {
       return [...pod?.initContainers ?? [], ...pod?.containers ?? []].map((c: any) => c.image);
     });
     // MySQL (and its exporter-user init container), WordPress, the credentials Job, the update-db Job
-    // (core from WordPress, then the CLI), the log agent and the two metrics exporters
-    expect(images.length).toBe(10);
+    // (core from WordPress, then the CLI), the log agent, the CloudWatch agent and its Prometheus
+    // scraper, and the two metrics exporters
+    expect(images.length).toBe(11);
     for (const image of images) expect(image).toMatch(/^111122223333\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/(docker-hub|ecr-public|quay)\//);
     expect(images.filter((i) => i.includes('/ecr-public/aws-observability/aws-for-fluent-bit:'))).toHaveLength(1);
   });

@@ -52,7 +52,9 @@ export function buildApp(app: App): App {
     },
     // Exporters, alerts for kube-prometheus-stack (its Prometheus selects `release: kube-prometheus-stack`)
     // and a Grafana dashboard; behind the ALB, 5xx and latency are CloudWatch's (docs/observability.md).
+    // Scraped by kube-prometheus-stack (monitoring) and by the CloudWatch agent (observability).
     metrics: {
+      scraperNamespaces: ['monitoring', 'observability'],
       prometheusOperator: { labels: { release: 'kube-prometheus-stack' } },
       grafanaDashboard: true,
       requestMetrics: 'none',
@@ -64,7 +66,12 @@ export function buildApp(app: App): App {
     platform: Platform.eks({ clusterName: 'production', region: REGION }),
     imageRegistry: registry,
     logs: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/fluent-bit`) },
-    monitoring: { identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/cloudwatch-agent`) },
+    // Container Insights: node metrics, and the site's exporters as CloudWatch metrics (one scraper,
+    // its own ServiceAccount, the same IAM role: the role's trust policy names both ServiceAccounts).
+    monitoring: {
+      identity: WorkloadIdentity.irsa(`arn:aws:iam::${ACCOUNT}:role/cloudwatch-agent`),
+      prometheus: { namespaces: ['shop'] },
+    },
   });
   return app;
 }

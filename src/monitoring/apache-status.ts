@@ -5,6 +5,8 @@ import { APACHE_EXPORTER } from './exporter-images';
 
 /** apache_exporter's default port. */
 export const APACHE_EXPORTER_PORT = 9117;
+/** Name of the exporter's container in the WordPress pods (scrape configs select it by name). */
+export const APACHE_EXPORTER_CONTAINER = 'apache-exporter';
 /** Where Apache serves mod_status: the loopback address only, a port no Service or Ingress routes to. */
 export const APACHE_STATUS_PORT = 8081;
 /** The status URL the exporter scrapes (`?auto`: the machine-readable form). */
@@ -57,7 +59,7 @@ export function apacheExporterExtension(props: ApacheExporterProps): PodExtensio
   return {
     mainVolumeMounts: [{ name: 'apache-status', mountPath: CONFIG_PATH, subPath: APACHE_STATUS_CONFIG_KEY, readOnly: true }],
     containers: [{
-      name: 'apache-exporter',
+      name: APACHE_EXPORTER_CONTAINER,
       image: props.image,
       imagePullPolicy: 'IfNotPresent',
       args: [`--scrape_uri=${APACHE_STATUS_URL}`],

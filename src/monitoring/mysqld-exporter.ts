@@ -9,6 +9,8 @@ import { MYSQLD_EXPORTER } from './exporter-images';
 export const EXPORTER_USER = 'exporter';
 /** mysqld_exporter's default port. */
 export const MYSQLD_EXPORTER_PORT = 9104;
+/** Name of the exporter's container in the MySQL pod (scrape configs select it by name). */
+export const MYSQLD_EXPORTER_CONTAINER = 'mysqld-exporter';
 const SOCKET = '/var/run/mysqld/mysqld.sock';
 const INIT_DIR = '/var/run/mysql-init';
 const INIT_FILE = `${INIT_DIR}/exporter-user.sql`;
@@ -92,7 +94,7 @@ export function mysqldExporterExtension(props: MysqldExporterProps): PodExtensio
     mainArgs: ['mysqld', `--init-file=${INIT_FILE}`],
     mainVolumeMounts: [{ name: 'mysql-init', mountPath: INIT_DIR, readOnly: true }],
     containers: [{
-      name: 'mysqld-exporter',
+      name: MYSQLD_EXPORTER_CONTAINER,
       image: props.image,
       imagePullPolicy: 'IfNotPresent',
       args: [`--config.my-cnf=${CLIENT_DIR}/my.cnf`],

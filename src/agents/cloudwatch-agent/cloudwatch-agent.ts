@@ -1,11 +1,13 @@
 import { Construct } from 'constructs';
 import { k8s } from '../../common/k8s';
 import { StandardLabels } from '../../common/labels';
-import { checkInteger } from '../../common/checks';
+import { checkImage, checkInteger } from '../../common/checks';
+import { InvalidPropError } from '../../common/errors';
 import { checkClusterName, checkRegion } from '../../eks/aws-values';
 import { IWorkloadIdentity } from '../../identity/workload-identity-interface';
 import { CLOUDWATCH_AGENT } from '../agent-images';
 import { NodeAgent, NodeAgentPlacement } from '../node-agent';
+import { CloudWatchPrometheus, CloudWatchPrometheusOptions } from './cloudwatch-prometheus';
 
 /** What a user chooses about the CloudWatch agent. */
 export interface CloudWatchAgentOptions extends NodeAgentPlacement {
@@ -15,6 +17,18 @@ export interface CloudWatchAgentOptions extends NodeAgentPlacement {
   readonly metricsCollectionInterval?: number;
   /** Pinned image. @default 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300045.0b810' */
   readonly image?: string;
+  /**
+   * Container Insights Prometheus: scrape the sites' exporters (their `metrics` ports) into
+   * `/aws/containerinsights/<cluster>/prometheus` and CloudWatch metrics. Each site's
+   * `metrics.scraperNamespaces` must include the agents' namespace. @default false
+   */
+  readonly prometheus?: CloudWatchPrometheusOptions | boolean;
+  /**
+   * Node, pod and container metrics from a pod on every node; `false` beside the
+   * amazon-cloudwatch-observability add-on, which collects the same, to keep only `prometheus`.
+   * @default true
+   */
+  readonly nodeMetrics?: boolean;
 }
 
 /** Props of {@link CloudWatchAgent}. */
@@ -39,8 +53,10 @@ const LEADER_CONFIGMAP = 'cwagent-clusterleader';
  * it translates its JSON config into files under /opt/aws/amazon-cloudwatch-agent at start.
  */
 export class CloudWatchAgent extends Construct {
-  /** The agent. */
-  public readonly agent: NodeAgent;
+  /** The agent on every node, unless `nodeMetrics` is false. */
+  public readonly agent?: NodeAgent;
+  /** The Prometheus scraper, with `prometheus`. */
+  public readonly prometheus?: CloudWatchPrometheus;
 
   constructor(scope: Construct, id: string, props: CloudWatchAgentProps) {
     super(scope, id);
@@ -49,11 +65,28 @@ export class CloudWatchAgent extends Construct {
     const region = checkRegion('region', props.region);
     const interval = checkInteger(`${at}.metricsCollectionInterval`, props.metricsCollectionInterval ?? 60, 1, 86400);
     const labels = props.labels.withComponent('metrics', NAME);
+    // Both workloads run this image: checked once, at the path the user wrote it.
+    const image = checkImage(`${at}.image`, props.image ?? CLOUDWATCH_AGENT.image);
+    if (props.nodeMetrics === false && !props.prometheus) {
+      throw new InvalidPropError(`${at}.nodeMetrics`, false, `true, or ${at}.prometheus on: with neither the CloudWatch agent has nothing to do (${at}: false turns it off)`);
+    }
+    if (props.nodeMetrics !== false) this.agent = this.nodeAgent(props, at, labels, clusterName, region, interval);
+    if (props.prometheus) {
+      const options = props.prometheus === true ? {} : props.prometheus;
+      this.prometheus = new CloudWatchPrometheus(this, 'prometheus', {
+        ...options,
+        identity: options.identity ?? props.identity,
+        clusterName, region, labels: props.labels, propPath: `${at}.prometheus`, image,
+      });
+    }
+  }
+
+  private nodeAgent(props: CloudWatchAgentProps, at: string, labels: StandardLabels, clusterName: string, region: string, interval: number): NodeAgent {
     const config = JSON.stringify({
       agent: { region },
       logs: { metrics_collected: { kubernetes: { cluster_name: clusterName, metrics_collection_interval: interval } }, force_flush_interval: 5 },
     }, null, 2);
-    this.agent = new NodeAgent(this, 'agent', {
+    const agent = new NodeAgent(this, 'agent', {
       ...props,
       propPath: at,
       name: NAME,
@@ -102,5 +135,6 @@ export class CloudWatchAgent extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
       subjects: [{ kind: 'ServiceAccount', name: NAME, namespace: role.metadata.namespace! }],
     });
+    return agent;
   }
 }

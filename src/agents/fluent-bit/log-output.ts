@@ -48,47 +48,87 @@ export abstract class LogOutput {
     });
   }
 
-  /** CloudWatch Logs, in the Container Insights log group of the cluster. Needs an IAM identity. */
-  public static cloudWatch(options: { readonly clusterName: string; readonly region: string; readonly retentionDays?: number }): LogOutput {
+  /**
+   * CloudWatch Logs, in Container Insights' log groups of the cluster and with its stream names:
+   * container logs in `/aws/containerinsights/CLUSTER/application`, the kubelet's, the container
+   * runtime's and aws-node's and kube-proxy's in `.../dataplane`, the node's kernel, system and
+   * authentication logs in `.../host`. Needs an IAM identity. `nodeLogs: false` keeps only the
+   * application group (the dataplane and host groups are what the journal adds to the ingestion bill).
+   */
+  public static cloudWatch(options: { readonly clusterName: string; readonly region: string; readonly retentionDays?: number; readonly nodeLogs?: boolean }): LogOutput {
     const cluster = checkClusterName('logs.output.clusterName', options.clusterName);
     const region = checkRegion('logs.output.region', options.region);
     const retention = options.retentionDays ?? 30;
     if (!RETENTION_DAYS.includes(retention)) throw new InvalidPropError('logs.output.retentionDays', retention, `one of ${RETENTION_DAYS.join(', ')}`);
-    return new RenderedOutput('cloudwatch_logs', {
-      Name: 'cloudwatch_logs', Match: 'kube.*', region,
-      log_group_name: `/aws/containerinsights/${cluster}/application`,
-      log_stream_prefix: '${HOST_NAME}-',
+    // Stream names are the prefix and the record's tag, as Container Insights' own Fluent Bit names them.
+    const group = (tag: string, logGroup: string, streamPrefix: string) => ({
+      Name: 'cloudwatch_logs', Match: `${tag}.*`, region,
+      log_group_name: `/aws/containerinsights/${cluster}/${logGroup}`,
+      log_stream_prefix: streamPrefix,
       auto_create_group: 'true',
       log_retention_days: String(retention),
       extra_user_agent: 'container-insights',
-    }, { clusterName: cluster, region });
+    });
+    const { application, dataplane, host } = CONTAINER_INSIGHTS_TAGS;
+    if (options.nodeLogs === false) {
+      return new RenderedOutput('cloudwatch_logs', [group(application, 'application', '${HOST_NAME}-')], { clusterName: cluster, region }, { application });
+    }
+    return new RenderedOutput('cloudwatch_logs', [
+      group(application, 'application', '${HOST_NAME}-'),
+      group(dataplane, 'dataplane', '${HOST_NAME}-'),
+      group(host, 'host', '${HOST_NAME}.'),
+    ], { clusterName: cluster, region }, CONTAINER_INSIGHTS_TAGS);
   }
 
   /** The plugin name. */
   public abstract readonly plugin: string;
+  /**
+   * Tags of the records it takes: container logs always; node logs (journald) only for an output
+   * that keeps them apart, as Container Insights' dataplane and host log groups do.
+   */
+  public abstract readonly tags: LogTags;
   /** The EKS cluster and region the output is bound to (CloudWatch Logs), to check against the platform's. */
   public abstract readonly cluster?: { readonly clusterName: string; readonly region: string };
   /** The `[OUTPUT]` section. */
   public abstract render(): string;
 }
 
+/** Tag prefixes of the records an output takes. */
+export interface LogTags {
+  /** Container logs under /var/log/containers. */
+  readonly application: string;
+  /** The kubelet's and the container runtime's journald units, aws-node's and kube-proxy's containers. @default - not collected */
+  readonly dataplane?: string;
+  /** The node's kernel, system and authentication logs. @default - not collected */
+  readonly host?: string;
+}
+
+/** Container logs only, tagged as the agent always did. */
+const CONTAINER_LOGS: LogTags = { application: 'kube' };
+/** Container Insights' three groups; the application tag is also the start of its stream names. */
+const CONTAINER_INSIGHTS_TAGS = { application: 'application', dataplane: 'dataplane', host: 'host' } as const;
+
 class RenderedOutput extends LogOutput {
+  private readonly sections: Record<string, string>[];
   constructor(
     public readonly plugin: string,
-    private readonly settings: Record<string, string>,
+    settings: Record<string, string> | Record<string, string>[],
     public readonly cluster?: { readonly clusterName: string; readonly region: string },
+    public readonly tags: LogTags = CONTAINER_LOGS,
   ) {
     super();
+    this.sections = Array.isArray(settings) ? settings : [settings];
   }
   public render(): string {
-    return section('OUTPUT', this.settings);
+    return this.sections.map((settings) => section('OUTPUT', settings)).join('\n\n');
   }
 }
 
-/** One section of Fluent Bit's classic configuration format. */
-export function section(name: string, settings: Record<string, string>): string {
+/** One section of Fluent Bit's classic configuration format; a list repeats its key (Systemd_Filter). */
+export function section(name: string, settings: Record<string, string | readonly string[]>): string {
   const width = Math.max(...Object.keys(settings).map((k) => k.length));
-  return [`[${name}]`, ...Object.entries(settings).map(([k, v]) => `    ${k.padEnd(width)} ${v}`)].join('\n');
+  const lines = Object.entries(settings).flatMap(([k, v]) => (typeof v === 'string' ? [v] : v).map((value) => `    ${k.padEnd(width)} ${value}`));
+  return [`[${name}]`, ...lines].join('\n');
 }
 
 function network(prop: string, endpoint: LogEndpoint, plainPort: number): Record<string, string> {
