@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Yaml } from 'cdk8s';
 import { APACHE_EXPORTER_CONTAINER } from '../../monitoring/apache-status';
 import { MYSQLD_EXPORTER_CONTAINER } from '../../monitoring/mysqld-exporter';
 
@@ -70,7 +70,8 @@ export interface ScrapeOptions {
 export function sitePrometheusConfig(options: ScrapeOptions): string {
   const interval = `${options.intervalSeconds}s`;
   const copy = (source: string, target: string) => ({ source_labels: [source], action: 'replace', target_label: target });
-  return stringify({
+  // cdk8s's YAML writer: its copy of the library is loaded with cdk8s anyway (test/lazy-loading.test.ts).
+  return Yaml.stringify({
     global: { scrape_interval: interval, scrape_timeout: `${Math.min(10, options.intervalSeconds)}s` },
     scrape_configs: [{
       job_name: 'wordpress-exporters',
@@ -89,5 +90,5 @@ export function sitePrometheusConfig(options: ScrapeOptions): string {
         copy('__meta_kubernetes_pod_container_name', 'container_name'),
       ],
     }],
-  }, { lineWidth: 0 });
+  });
 }
