@@ -11,7 +11,7 @@
  * only to read tsconfig.json) would cost more than the transpile itself.
  */
 'use strict';
-const { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } = require('fs');
+const { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require('fs');
 const { dirname, join, relative, resolve, sep } = require('path');
 
 /** Folders tsc's wildcards never enter. */
@@ -93,6 +93,47 @@ function modified(file) {
 }
 
 /**
+ * tsc --incremental trusts its build info, not lib/: a source edited, transpiled here, then
+ * reverted would look unchanged to it and keep this output. So the build info's record of each
+ * transpiled source is made to match no content: the next tsc checks and writes those files again
+ * (and, as after any edit, the files whose types depend on them), and stays incremental for the
+ * rest. A build info this cannot read (another TypeScript's format) is deleted: the next tsc then
+ * builds everything.
+ * @param {string} buildInfo
+ * @param {string[]} sources
+ */
+function forgetInBuildInfo(buildInfo, sources) {
+  let info;
+  try {
+    info = JSON.parse(readFileSync(buildInfo, 'utf8'));
+  } catch {
+    rmSync(buildInfo, { force: true });
+    return;
+  }
+  const { fileNames, fileInfos } = info;
+  if (!Array.isArray(fileNames) || !Array.isArray(fileInfos) || fileNames.length !== fileInfos.length) {
+    rmSync(buildInfo, { force: true });
+    return;
+  }
+  const index = new Map(fileNames.map((name, i) => [resolve(dirname(buildInfo), name), i]));
+  for (const source of sources) {
+    const i = index.get(source);
+    if (i === undefined) continue; // not built by tsc yet: tsc will see it as new
+    const entry = fileInfos[i];
+    if (typeof entry === 'string') fileInfos[i] = FORGOTTEN;
+    else if (entry && typeof entry.version === 'string') entry.version = FORGOTTEN;
+    else {
+      rmSync(buildInfo, { force: true });
+      return;
+    }
+  }
+  writeFileSync(buildInfo, JSON.stringify(info));
+}
+
+/** A file version no source text hashes to. */
+const FORGOTTEN = 'transpiled-by-scripts/transpile.js';
+
+/**
  * Transpiles the stale sources of the project at `root` into its outDir. Returns the sources it
  * transpiled (none when lib/ is current).
  * @param {string} root
@@ -125,10 +166,7 @@ function transpileStale(root) {
         }
       }
     }
-    // tsc --incremental trusts its build info, not lib/: a source edited, transpiled here, then
-    // reverted would look unchanged to it and keep this output. Without the build info, the next
-    // tsc writes every file again.
-    if (buildInfo) rmSync(buildInfo, { force: true });
+    if (buildInfo) forgetInBuildInfo(buildInfo, stale.map(({ source }) => source));
   }
   // A JSON module edited on its own: its copy in lib/ (there because code requires it) follows.
   for (const { source, output } of jsonFiles) {

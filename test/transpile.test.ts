@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -11,6 +12,7 @@ const { transpileStale, project } = require('../scripts/transpile.js') as {
 };
 
 const ROOT = resolve(__dirname, '..');
+const TSC = require.resolve('typescript/bin/tsc');
 
 describe('npm run synth transpiles what changed (scripts/transpile.js)', () => {
   test('transpiles exactly the files `tsc -p tsconfig.json` emits, to the same paths', () => {
@@ -58,18 +60,40 @@ describe('npm run synth transpiles what changed (scripts/transpile.js)', () => {
       expect(transpileStale(dir)).toEqual([]);
     });
 
-    test('an edit after the last build transpiles that file only, and drops tsc\'s build info', () => {
+    test('an edit after the last build transpiles that file only', () => {
       transpileStale(dir);
       write('src/b.ts', 'export const b = 2;\n', 200);
       write('lib/src/b.js', 'exports.b = 2;\n', 100);
-      write('lib/.tsbuildinfo', '{}', 100);
       // When a.ts is edited after its output was written
       write('lib/src/a.js', read('lib/src/a.js'), 100);
       write('src/a.ts', "import data from './data.json';\nexport const answer: number = data.value + 1;\n", 50);
       // Then only a.ts is transpiled
       expect(transpileStale(dir)).toEqual([join(dir, 'src/a.ts')]);
       expect(read('lib/src/a.js')).toContain('.value + 1');
-      // And tsc will write every file again: its build info would take a reverted edit for unchanged
+    });
+
+    test('the next tsc writes a transpiled file again, even when its edit was reverted, and stays incremental', () => {
+      // Given a project built by tsc (with its incremental build info)
+      write('src/b.ts', "import { answer } from './a';\nexport const b = answer;\n", 200);
+      execFileSync(process.execPath, [TSC, '-p', dir]);
+      const built = read('lib/src/a.js');
+      write('lib/src/a.js', built, 100);
+      // When a.ts is edited, transpiled here, and the edit is then reverted
+      write('src/a.ts', "import data from './data.json';\nexport const answer: number = data.value + 1;\n", 50);
+      expect(transpileStale(dir)).toEqual([join(dir, 'src/a.ts')]);
+      write('src/a.ts', "import data from './data.json';\nexport const answer: number = data.value;\n", 10);
+      // Then the build info is kept, and tsc writes a.js again as it would from the reverted source
+      expect(existsSync(join(dir, 'lib/.tsbuildinfo'))).toBe(true);
+      execFileSync(process.execPath, [TSC, '-p', dir]);
+      expect(read('lib/src/a.js')).toEqual(built);
+    });
+
+    test('a build info of another format is deleted, so the next tsc builds everything', () => {
+      transpileStale(dir);
+      write('lib/.tsbuildinfo', '{"program": {}}', 100);
+      write('lib/src/a.js', read('lib/src/a.js'), 100);
+      write('src/a.ts', 'export const answer = 2;\n', 50);
+      transpileStale(dir);
       expect(existsSync(join(dir, 'lib/.tsbuildinfo'))).toBe(false);
     });
 
