@@ -1,9 +1,10 @@
 import { readFileSync } from 'fs';
 import { dirname, relative } from 'path';
+import { DocumentCache } from './document-cache';
 import { parseManifest } from './load';
 import { Severity } from './types';
 import { validateManifests } from './validate';
-import { defaultValidatorCacheDir } from './schema';
+import { defaultParsedDocumentCacheDir, defaultValidatorCacheDir } from './schema';
 import { previousFromDirectory, previousFromGit, PreviousOutput } from './upgrade';
 
 /** Properties of the plugin, from `validations[].properties` in cdk8s.yaml. */
@@ -20,7 +21,7 @@ export interface ValidationPluginProperties {
   readonly strict?: boolean;
   /** Validate this package's custom resources against the CRDs it ships in crds/. @default true */
   readonly bundledCrds?: boolean;
-  /** Keep compiled validators between synths. @default true (in ~/.cache/cdk8s-wordpress-eks/validators) */
+  /** Keep compiled validators and parsed documents between synths. @default true (in ~/.cache/cdk8s-wordpress-eks/) */
   readonly validatorCache?: boolean;
   /**
    * The output currently applied, which the upgrade gate compares the new synth with; `false`
@@ -54,10 +55,12 @@ export class WordPressEksValidation {
   constructor(private readonly properties: ValidationPluginProperties = {}) {}
 
   public async validate(context: ValidationContextLike): Promise<void> {
-    const sources = context.manifests.map((file) => ({ file, objects: parseManifest(readFileSync(file, 'utf8'), file) }));
     const { validatorCache, previous: previousDir, previousRevision, ...options } = this.properties;
+    // In memory at least: the previous output's documents are mostly the new output's.
+    const documents = new DocumentCache(validatorCache === false ? undefined : defaultParsedDocumentCacheDir());
+    const sources = context.manifests.map((file) => ({ file, objects: parseManifest(readFileSync(file, 'utf8'), file, documents) }));
     const outputDir = context.manifests.length ? relative(process.cwd(), dirname(context.manifests[0])) || '.' : 'dist';
-    const previous = this.previousOutput(previousDir, previousRevision, outputDir);
+    const previous = this.previousOutput(previousDir, previousRevision, outputDir, documents);
     if (previous?.note) context.logger.log(`note: ${previous.note}`);
     const report = validateManifests(sources, {
       ...options, validatorCacheDir: validatorCache === false ? undefined : defaultValidatorCacheDir(),
@@ -90,9 +93,9 @@ export class WordPressEksValidation {
   }
 
   /** The previous output, read before anything compares it (cdk8s synth already emptied the output directory). */
-  private previousOutput(dir: string | false | undefined, revision: string | false | undefined, outputDir: string): PreviousOutput | undefined {
+  private previousOutput(dir: string | false | undefined, revision: string | false | undefined, outputDir: string, documents: DocumentCache): PreviousOutput | undefined {
     if (dir === false) return undefined;
-    if (revision === false) return previousFromDirectory(dir ?? outputDir);
-    return previousFromGit(dir ?? outputDir, revision ?? 'HEAD');
+    if (revision === false) return previousFromDirectory(dir ?? outputDir, documents);
+    return previousFromGit(dir ?? outputDir, revision ?? 'HEAD', process.cwd(), documents);
   }
 }

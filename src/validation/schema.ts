@@ -1,11 +1,12 @@
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
-import { dirname, join, resolve } from 'path';
+import { basename, dirname, join, resolve } from 'path';
 import { gunzipSync } from 'zlib';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { CrdSchemas } from './crd-schemas';
+import { isJsonExact } from './document-cache';
 import { FindingSink, pathFromPointer } from './findings';
 import { LocatedObject } from './located-object';
 import { SkippedObject } from './types';
@@ -33,8 +34,17 @@ export function bundledSchemaDir(): string {
 
 /** The per-user cache of compiled validators the CLI and the cdk8s plugin use. */
 export function defaultValidatorCacheDir(): string {
+  return join(userCacheDir(), 'validators');
+}
+
+/** The per-user cache of parsed manifest documents the cdk8s plugin uses. */
+export function defaultParsedDocumentCacheDir(): string {
+  return join(userCacheDir(), 'documents');
+}
+
+function userCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(process.env.HOME || '.', '.cache');
-  return join(base, 'cdk8s-wordpress-eks', 'validators');
+  return join(base, 'cdk8s-wordpress-eks');
 }
 
 /** Versions present in a schema directory, oldest first. */
@@ -137,6 +147,22 @@ class VersionValidators {
     return validate;
   }
 
+  /**
+   * The schema findings of one object. An object checked before (same JSON, same definitions, same
+   * engine) gets its kept result: between two synths most objects are unchanged, and then neither
+   * their validators need loading nor the objects checking.
+   */
+  public check(definition: string, object: unknown): SchemaIssue[] {
+    const file = this.cache && isJsonExact(object)
+      ? `results/${createHash('sha256').update(engine()).update('\0').update(definition).update('\0').update(JSON.stringify(object)).digest('hex').slice(0, 32)}.json`
+      : undefined;
+    const kept = file && this.readCache(file);
+    if (kept) return JSON.parse(kept);
+    const issues = issuesOf(this.validator(definition), object, this.version);
+    if (file) this.writeCache(file, JSON.stringify(issues));
+    return issues;
+  }
+
   private prepared(): Record<string, any> {
     if (!this.definitions) {
       this.definitions = readDefinitions(this.source, this.version);
@@ -171,10 +197,11 @@ class VersionValidators {
   private writeCache(file: string, text: string): void {
     if (!this.cache) return;
     try {
-      mkdirSync(this.cache, { recursive: true });
-      const temporary = join(this.cache, `.${file}.${process.pid}`);
+      const target = join(this.cache, file);
+      mkdirSync(dirname(target), { recursive: true });
+      const temporary = join(dirname(target), `.${basename(target)}.${process.pid}`);
       writeFileSync(temporary, text);
-      renameSync(temporary, join(this.cache, file));
+      renameSync(temporary, target);
     } catch {
       // A read-only home or a full disk only costs speed.
     }
@@ -231,22 +258,43 @@ export function checkSchemas(objects: LocatedObject[], versions: string[], sourc
         sink.add('schema.unserved-api', object, 'apiVersion', `${object.apiVersion} ${object.kind} is not served by Kubernetes ${version}`, file, version);
         continue;
       }
-      report(validators.validator(definition), object, file, version, sink);
+      for (const [rule, path, message] of validators.check(definition, object)) sink.add(rule, object, path, message, file, version);
     }
   }
 }
 
+/** One schema finding of an object: rule, path, message (the object, file and version are the caller's). */
+type SchemaIssue = [rule: string, path: string, message: string];
+
 function report(validate: ValidateFunction, object: any, file: string | undefined, version: string | undefined, sink: FindingSink): void {
-  if (validate(withoutNulls(object))) return;
+  for (const [rule, path, message] of issuesOf(validate, object, version)) sink.add(rule, object, path, message, file, version);
+}
+
+function issuesOf(validate: ValidateFunction, object: any, version: string | undefined): SchemaIssue[] {
+  if (validate(withoutNulls(object))) return [];
+  const issues: SchemaIssue[] = [];
   for (const error of validate.errors ?? []) {
     if (error.keyword === 'additionalProperties') {
       const field = (error.params as { additionalProperty: string }).additionalProperty;
       const path = pathFromPointer(`${error.instancePath}/${field}`);
-      sink.add('schema.unknown-field', object, path, `unknown field "${field}"${version ? ` for Kubernetes ${version}` : ''}`, file, version);
+      issues.push(['schema.unknown-field', path, `unknown field "${field}"${version ? ` for Kubernetes ${version}` : ''}`]);
     } else if (error.keyword !== 'oneOf') {
-      sink.add('schema.invalid', object, pathFromPointer(error.instancePath), `${error.message}${version ? ` (Kubernetes ${version})` : ''}`, file, version);
+      issues.push(['schema.invalid', pathFromPointer(error.instancePath), `${error.message}${version ? ` (Kubernetes ${version})` : ''}`]);
     }
   }
+  return issues;
+}
+
+let engineHash: string | undefined;
+
+/**
+ * A hash of the code that turns a validator's verdict into findings (this file and findings'),
+ * so kept results die with any change to it: definitions, their preparation and ajv's version are
+ * already in the cache directory's name.
+ */
+function engine(): string {
+  engineHash ??= createHash('sha256').update(readFileSync(__filename)).update(readFileSync(require.resolve('./findings'))).digest('hex');
+  return engineHash;
 }
 
 const BUILT_IN_GROUPS = /^(v1\/|[a-z.]+\.k8s\.io\/|apps\/|batch\/|policy\/|autoscaling\/|extensions\/)/;
