@@ -26,12 +26,13 @@ export function dependencyOrder(scope: IConstruct, constructs: readonly IConstru
   if (hasCycle(edges)) return new DependencyGraph(scope.node).topology();
   const order: IConstruct[] = [];
   const placed = new Set<IConstruct>();
+  // Depth first, each vertex after its dependencies. cdk8s walks a placed vertex's dependencies
+  // again, which places nothing new (they were placed before it): skipping them keeps this linear.
   const visit = (vertex: IConstruct) => {
+    if (placed.has(vertex)) return;
     for (const target of edges.get(vertex) ?? []) visit(target);
-    if (!placed.has(vertex)) {
-      placed.add(vertex);
-      order.push(vertex);
-    }
+    placed.add(vertex);
+    order.push(vertex);
   };
   for (const vertex of vertices) {
     if (!hasDependants.has(vertex)) visit(vertex);
