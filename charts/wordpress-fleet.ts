@@ -159,10 +159,12 @@ export class WordPressFleet {
     const partOf = checkDnsLabel('partOf', props.partOf ?? 'wordpress-fleet');
     const platform = props.platform ?? Platform.generic();
     if (props.sharedAlb && !props.ingressFor) checkCertificatesConsistent(props.sites, props.sharedAlb);
-    const ordered = [...props.sites].sort((a, b) => a.name.localeCompare(b.name));
+    // Each site with its position in `props.sites`, for error paths; in name order (localeCompare's, compiled once).
+    const byName = new Intl.Collator().compare;
+    const ordered = props.sites.map((site, given) => ({ site, given })).sort((a, b) => byName(a.site.name, b.site.name));
     const ingresses: AlbGroupMember[] = [];
-    ordered.forEach((site, index) => {
-      const prop = `sites[${props.sites.indexOf(site)}]`;
+    ordered.forEach(({ site, given }, index) => {
+      const prop = `sites[${given}]`;
       checkIdFree(scope, site.name, `${prop}.name`);
       const size = SIZES[checkOneOf(`${prop}.size`, site.size ?? 'small', ['small', 'medium', 'large'])];
       const replicas = checkInteger(`${prop}.replicas`, site.replicas ?? 1, 1, 100);
@@ -213,13 +215,14 @@ export class WordPressFleet {
         },
       });
       if (chart.ingress) ingresses.push({ prop: `${prop}.ingress`, annotations: chart.ingress.annotations });
-      new NamespaceQuota(chart, 'quota', {
+      const quota = new NamespaceQuota(chart, 'quota', {
         budgets: chart.resourceBudgets,
         name: site.name,
         labels: chart.releaseLabels.withComponent('quota').all,
         headroomPercent: props.quotaHeadroomPercent,
       });
-      markPrunable(chart, partOf);
+      // The chart marked the rest with the same partOf: only the quota is new.
+      markPrunable(quota, partOf);
       this.sites.push(chart);
     });
     checkAlbGroupsConsistent(ingresses);

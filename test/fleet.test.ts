@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { FleetSite, WordPressFleet, WordPressFleetProps } from '../charts/wordpress-fleet';
+import { DATA_HOLDER_KINDS, PRUNE_LABEL } from '../src/common/labels';
 import { Platform } from '../src/eks/platform';
 import { find, Manifest } from './helpers';
 import { expectRejected, rejectionOf, RejectionCase } from './support/rejection';
@@ -25,6 +26,15 @@ describe('WordPressFleet', () => {
       const kinds = objects.filter((o) => (o.metadata.namespace ?? o.metadata.name) === site).map((o) => o.kind);
       expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'StatefulSet', 'Deployment', 'Job', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'Ingress']));
     }
+  });
+
+  test('every object that holds no data carries the prune label of the fleet, the quota and limits the fleet adds included', () => {
+    // Given a fleet with its own partOf
+    const objects = synthFleet({ partOf: 'shops' });
+    // Then exactly the objects that are not data holders are in the prune set
+    const unlabelled = objects.filter((o) => o.metadata.labels?.[PRUNE_LABEL] !== 'shops').map((o) => o.kind);
+    expect(new Set(unlabelled)).toEqual(new Set(objects.map((o) => o.kind).filter((kind) => DATA_HOLDER_KINDS.includes(kind))));
+    expect(objects.filter((o) => ['ResourceQuota', 'LimitRange'].includes(o.kind)).map((o) => o.metadata.labels?.[PRUNE_LABEL])).toEqual(Array(6).fill('shops'));
   });
 
   test('no two objects share kind, namespace and name', () => {

@@ -94,6 +94,24 @@ describe('WordPress internet egress', () => {
     expect(wordpressReaches(objects, '169.254.169.254', 80)).toBe(false);
   });
 
+  test('each chart excludes the ranges its own list holds when the lists change between charts', () => {
+    // Given one list of exclusions, used by a chart, then changed and used by another
+    const excludedCidrs = [...DEFAULT_EXCLUDED_CIDRS];
+    const before = synthChart({ internetEgress: { excludedCidrs } });
+    excludedCidrs.splice(excludedCidrs.indexOf('10.0.0.0/8'), 1);
+    const after = synthChart({ internetEgress: { excludedCidrs } });
+    // Then each reaches 10/8 as its list said
+    expect(wordpressReaches(before, '10.1.2.3', 443)).toBe(false);
+    expect(wordpressReaches(after, '10.1.2.3', 443)).toBe(true);
+  });
+
+  test('a list is checked in each chart that uses it, after a valid list gave the same ranges', () => {
+    // Given the default ranges, then the same text as one entry
+    synthChart({});
+    // Then the second is refused
+    expect(() => synthChart({ internetEgress: { excludedCidrs: [DEFAULT_EXCLUDED_CIDRS.join(' ')] } })).toThrow('Invalid internetEgress.excludedCidrs[0]');
+  });
+
   test('allowInternetEgress: false still removes the policy', () => {
     const objects = synthChart({ allowInternetEgress: false });
     expect(all(objects, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('wordpress-web-internet-out');

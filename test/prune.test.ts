@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'child_process';
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Lazy, Testing } from 'cdk8s';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -263,6 +263,25 @@ describe('the documented commands and what the prune may select', () => {
     // then: only the one that keeps its claims is prunable
     const labelled = Testing.synth(chart).filter((o: any) => o.metadata.labels?.[PRUNE_LABEL] === 'set').map((o: any) => o.metadata.name);
     expect(labelled).toEqual(['keeps']);
+  });
+
+  test.each([
+    ['the spec is a token, resolved at synth', (chart: Chart) => new ApiObject(chart, 'sts', {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'sts' },
+      spec: Lazy.any({ produce: () => ({ persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' } }) }),
+    })],
+    ['a JSON patch sets the policy', (chart: Chart) => new ApiObject(chart, 'sts', {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'sts' }, spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain' } },
+    }).addJsonPatch(JsonPatch.replace('/spec/persistentVolumeClaimRetentionPolicy/whenDeleted', 'Delete'))],
+  ])('a StatefulSet whose claims are deleted with it is a data holder also when %s', (_, build) => {
+    // given a StatefulSet whose retention policy only its synthesized form shows
+    const app = Testing.app();
+    const chart = new Chart(app, 'c', { namespace: 'x' });
+    build(chart);
+    // when it is marked prunable
+    markPrunable(chart, 'set');
+    // then: it is not prunable
+    expect(Testing.synth(chart).map((o: any) => o.metadata.labels?.[PRUNE_LABEL])).toEqual([undefined]);
   });
 
   test('a chart left with only data holders still names its prune set, so the prune keeps selecting its cluster-wide objects', () => {

@@ -83,6 +83,26 @@ export function pruneSetsOf(scope: IConstruct): string[] {
 
 function holdsData(object: ApiObject): boolean {
   if (DATA_HOLDER_KINDS.includes(object.kind)) return true;
-  return object.kind === 'StatefulSet'
-    && object.toJson().spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+  return object.kind === 'StatefulSet' && claimsDeletedWith(object);
+}
+
+/**
+ * Whether a StatefulSet's claims go with it. Read from the spec it was given when that is plain
+ * data: `toJson()` would resolve its whole pod template, for every StatefulSet of every site of a
+ * fleet, twice. A spec that is a token or a JSON patch can change the answer, so those resolve.
+ */
+function claimsDeletedWith(object: ApiObject): boolean {
+  const given = object as unknown as { props?: { spec?: unknown }; patches?: unknown[] };
+  const spec = given.props?.spec;
+  if (given.patches?.length === 0 && isPlain(spec)) {
+    const policy = spec.persistentVolumeClaimRetentionPolicy;
+    // null: not plain data either, so resolve
+    const whenDeleted = policy === undefined ? undefined : isPlain(policy) ? policy.whenDeleted : null;
+    if (whenDeleted === undefined || typeof whenDeleted === 'string') return whenDeleted === 'Delete';
+  }
+  return object.toJson().spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }

@@ -50,6 +50,20 @@ export function resolveInternetEgress(prop: string, options: InternetEgressOptio
   const ports = checkPorts(`${prop}.ports`, options.ports ?? DEFAULT_INTERNET_EGRESS_PORTS);
   const given = options.excludedCidrs ?? DEFAULT_EXCLUDED_CIDRS;
   if (!Array.isArray(given)) throw new InvalidPropError(`${prop}.excludedCidrs`, given, 'a list of CIDR blocks');
+  // Errors depend on the list alone, so a list seen before is valid: every site of a fleet shares one.
+  const key = JSON.stringify(given);
+  let ipBlocks = ipBlocksByExclusions.get(key);
+  if (!ipBlocks) {
+    ipBlocks = exceptingIpBlocks(prop, given);
+    ipBlocksByExclusions.set(key, ipBlocks);
+  }
+  return { ports, ipBlocks };
+}
+
+/** The ipBlocks of each list of excluded ranges seen (a few lists per process). */
+const ipBlocksByExclusions = new Map<string, k8s.IpBlock[]>();
+
+function exceptingIpBlocks(prop: string, given: readonly string[]): k8s.IpBlock[] {
   const excluded = given.map((text, index) => {
     const cidr = parseCidr(`${prop}.excludedCidrs[${index}]`, text);
     // An `except` must be a strict subset of its block; the API server refuses the policy otherwise.
@@ -59,11 +73,10 @@ export function resolveInternetEgress(prop: string, options: InternetEgressOptio
     return cidr;
   });
   const withNat64 = [...excluded, ...excluded.filter((cidr) => cidr.family === 4).map(nat64)];
-  const ipBlocks = ([4, 6] as const).map((family) => {
+  return ([4, 6] as const).map((family) => {
     const except = unique(withNat64.filter((cidr) => cidr.family === family).map(formatCidr));
     return { cidr: formatCidr(allAddresses(family)), ...(except.length ? { except } : {}) };
   });
-  return { ports, ipBlocks };
 }
 
 function unique(values: string[]): string[] {

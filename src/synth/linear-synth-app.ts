@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Names } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { dependencyOrder } from './dependency-order';
 import { stringifyManifests } from './manifest-yaml';
 import { guardAgainstObjectClashes } from './object-clashes';
 
@@ -30,9 +31,10 @@ export class LinearSynthApp extends App {
     validateAll(constructs);
     const chartsDepend = linkDependencies(constructs);
     let index = 0;
-    for (const chart of this.charts) {
+    const charts = dependencyOrder(this, constructs).filter((c): c is Chart => c instanceof Chart);
+    for (const chart of charts) {
       const prefix = chartsDepend ? `${String(index++).padStart(4, '0')}-` : '';
-      const objects = new DependencyGraph(chart.node).topology()
+      const objects = dependencyOrder(chart, chart.node.findAll())
         .filter((node): node is ApiObject => node instanceof ApiObject && Chart.of(node) === chart)
         .map((object) => object.toJson());
       const file = `${prefix}${Names.toDnsLabel(chart)}${this.outputFileExtension}`;

@@ -54,27 +54,44 @@ function isCollection(value: unknown): value is Collection {
 }
 
 function isEmpty(value: Collection): boolean {
-  return Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0;
+  if (Array.isArray(value)) return value.length === 0;
+  // Data from toJson() has no inherited enumerable keys: the first key answers, without listing them all.
+  for (const _ in value) return false;
+  return true;
 }
 
-/** A non-empty map or sequence in block style, every line indented by `indent` spaces. */
-function block(collection: Collection, indent: number): string {
-  const pad = ' '.repeat(indent);
+/** Indentation strings, made once per depth: every line of every manifest starts with one. */
+const PADS: string[] = [];
+
+function padOf(indent: number): string {
+  return PADS[indent] ??= ' '.repeat(indent);
+}
+
+/**
+ * A non-empty map or sequence in block style, every line indented by `indent` spaces except the
+ * first, which starts with `first` instead (`- ` of the sequence item that holds it, or the pad).
+ */
+function block(collection: Collection, indent: number, first: string = padOf(indent)): string {
+  const pad = padOf(indent);
   let text = '';
+  let lead = first;
   if (Array.isArray(collection)) {
     for (const item of collection) {
       // A nested collection starts on the dash's line: `- name: x` / `- - a`.
       text += isCollection(item) && !isEmpty(item)
-        ? `${pad}- ${block(item, indent + 2).slice(indent + 2)}`
-        : `${pad}- ${inline(item, indent)}\n`;
+        ? block(item, indent + 2, `${lead}- `)
+        : `${lead}- ${inline(item, indent)}\n`;
+      lead = pad;
     }
     return text;
   }
-  for (const [name, value] of Object.entries(collection)) {
+  for (const name of Object.keys(collection)) {
+    const value = collection[name];
     const key = keyOf(name);
     text += isCollection(value) && !isEmpty(value)
-      ? `${pad}${key}:\n${block(value, indent + 2)}`
-      : `${pad}${key}: ${inline(value, indent)}\n`;
+      ? `${lead}${key}:\n${block(value, indent + 2)}`
+      : `${lead}${key}: ${inline(value, indent)}\n`;
+    lead = pad;
   }
   return text;
 }
@@ -85,7 +102,7 @@ function inline(value: unknown, indent: number): string {
     if (isPlainValue(value)) return value;
     const text = cached(valueCache, value, () => Yaml.stringify({ v: value }).slice('v: '.length, -1));
     // A block scalar (`|-` and its lines) is written two spaces in from its container.
-    return indent > 0 && text.includes('\n') ? text.replace(/\n(?=.)/g, `\n${' '.repeat(indent)}`) : text;
+    return indent > 0 && text.includes('\n') ? text.replace(/\n(?=.)/g, `\n${padOf(indent)}`) : text;
   }
   if (typeof value === 'number' && Number.isInteger(value)) return String(value);
   if (typeof value === 'boolean') return String(value);
@@ -100,8 +117,13 @@ function isPlainValue(value: string): boolean {
   return PLAIN_VALUE.test(value) && !YAML_11_WORDS.test(value) && !/: | $|:$/.test(value);
 }
 
+/** Whether the library writes `text` plain: see PLAIN; the YAML 1.1 words are all five letters or fewer. */
+function isPlain(text: string): boolean {
+  return PLAIN.test(text) && (text.length > 5 || !YAML_11_WORDS.test(text));
+}
+
 function keyOf(name: string): string {
-  if (PLAIN.test(name) && !YAML_11_WORDS.test(name)) return name;
+  if (isPlain(name)) return name;
   if (name.includes('\n')) throw new Unsupported();
   return cached(keyCache, name, () => Yaml.stringify({ [name]: null }).slice(0, -': null\n'.length));
 }
