@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { limitCacheEntries } from './cache-limit';
 
 /**
  * Bumped whenever the way a document's text becomes values changes (parser options, splitting), so
@@ -48,6 +49,7 @@ export class DocumentCache {
     if (!this.dir) return;
     try {
       mkdirSync(this.dir, { recursive: true });
+      limitCacheEntries(this.dir);
       // Written to a temporary name first, so a concurrent reader never sees half a file.
       const temporary = join(this.dir, `.${key}.${process.pid}`);
       writeFileSync(temporary, json);

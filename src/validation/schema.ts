@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'path';
 import { gunzipSync } from 'zlib';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
+import { limitCacheEntries } from './cache-limit';
 import { CrdSchemas } from './crd-schemas';
 import { isJsonExact } from './document-cache';
 import { FindingSink, pathFromPointer } from './findings';
@@ -92,6 +93,9 @@ function load(source: SchemaSource, version: string): VersionValidators {
   return validators;
 }
 
+/** The folder of kept schema results, beside the compiled validators. */
+const RESULTS = 'results';
+
 /** Bumped whenever the way definitions are prepared (strictness) changes, so old caches are ignored. */
 const PREPARATION = 'strict-1';
 
@@ -154,7 +158,7 @@ class VersionValidators {
    */
   public check(definition: string, object: unknown): SchemaIssue[] {
     const file = this.cache && isJsonExact(object)
-      ? `results/${createHash('sha256').update(engine()).update('\0').update(definition).update('\0').update(JSON.stringify(object)).digest('hex').slice(0, 32)}.json`
+      ? `${RESULTS}/${createHash('sha256').update(engine()).update('\0').update(definition).update('\0').update(JSON.stringify(object)).digest('hex').slice(0, 32)}.json`
       : undefined;
     const kept = file && this.readCache(file);
     if (kept) return JSON.parse(kept);
@@ -199,6 +203,8 @@ class VersionValidators {
     try {
       const target = join(this.cache, file);
       mkdirSync(dirname(target), { recursive: true });
+      // Compiled validators are one per definition; kept results grow with every edit.
+      if (file.startsWith(`${RESULTS}/`)) limitCacheEntries(dirname(target));
       const temporary = join(dirname(target), `.${basename(target)}.${process.pid}`);
       writeFileSync(temporary, text);
       renameSync(temporary, target);
