@@ -11,6 +11,7 @@ import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-b
 import { DatabaseEndpoint, MySql, MySqlOptions } from '../src/mysql/mysql';
 import { ExternalDatabase, ExternalDatabaseOptions } from '../src/database/external-database';
 import { allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
+import { HttpSources, httpSourcePeers } from '../src/network/http-sources';
 import { InternetEgressOptions, ipBlocksOf, resolveInternetEgress } from '../src/network/internet-egress';
 import { IWorkloadIdentity } from '../src/identity/workload-identity-interface';
 import { InvalidPropError } from '../src/common/errors';
@@ -55,6 +56,11 @@ export interface WordPressChartProps {
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service in front of WordPress. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;
+  /**
+   * Where requests to WordPress's HTTP port may come from: the Ingress controller's namespace and
+   * the load balancer's address ranges. @default - any source (the controller's namespace and the load balancer are not known)
+   */
+  readonly httpFrom?: HttpSources;
   /**
    * Let WordPress reach the internet (updates, plugins, wp-cron through its own URL): public
    * addresses only, never the cluster, the cloud's metadata or private networks.
@@ -313,6 +319,7 @@ export class WordPressChart extends Chart {
       podSelector: this.wordpress.podSelector,
       direction: 'Ingress',
       ports: [this.wordpress.httpPort],
+      ...httpSourcePeers('httpFrom', props.httpFrom),
       labels: policyLabels,
     });
     const cron = this.wordpress.cron;

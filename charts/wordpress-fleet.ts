@@ -4,6 +4,7 @@ import { InvalidPropError } from '../src/common/errors';
 import { markPrunable } from '../src/common/labels';
 import { ComputeResources } from '../src/common/resources';
 import { checkIngressHosts, IngressOptions } from '../src/exposure/wordpress-ingress';
+import { HttpSources } from '../src/network/http-sources';
 import { InternetEgressOptions } from '../src/network/internet-egress';
 import { NamespaceQuota } from '../src/tenancy/namespace-quota';
 import { WordPressChart } from './wordpress-chart';
@@ -96,6 +97,8 @@ export interface WordPressFleetProps {
   readonly platform?: Platform;
   /** Registry every image is pulled through. @default - the images' own registries */
   readonly imageRegistry?: ImageRegistry;
+  /** Where requests to every site's HTTP port may come from (see WordPressChartProps.httpFrom). @default - any source */
+  readonly httpFrom?: HttpSources;
   /** Let every site's WordPress reach the internet (see WordPressChartProps.allowInternetEgress). @default true */
   readonly allowInternetEgress?: boolean;
   /** Ports and excluded ranges of every site's internet egress. @default - see WordPressChartProps.internetEgress */
@@ -198,6 +201,7 @@ export class WordPressFleet {
         partOf,
         platform,
         imageRegistry: props.imageRegistry,
+        httpFrom: props.httpFrom,
         allowInternetEgress: props.allowInternetEgress,
         internetEgress: props.internetEgress,
         backup: site.backup !== undefined ? site.backup : props.backup,

@@ -33,6 +33,7 @@ export * from './exposure/wordpress-ingress';
 export * from './exposure/load-balancer-service';
 export * from './network/namespace-isolation';
 export { DEFAULT_EXCLUDED_CIDRS, DEFAULT_INTERNET_EGRESS_PORTS } from './network/internet-egress';
+export type { HttpSources } from './network/http-sources';
 export type { InternetEgressOptions } from './network/internet-egress';
 export { DATA_HOLDER_KINDS, markPrunable, PRUNE_LABEL, pruneSetsOf, StandardLabels } from './common/labels';
 export type { StandardLabelsProps } from './common/labels';

@@ -53,6 +53,16 @@ describe('WordPressFleet', () => {
     }
   });
 
+  test('the fleet-wide web sources reach every site', () => {
+    // Given a fleet behind ingress-nginx
+    const objects = synthFleet({ httpFrom: { namespaces: ['ingress-nginx'] } });
+    // Then every site's web port admits that namespace alone
+    for (const site of ['bakery', 'florist', 'grocer']) {
+      expect(find(objects, 'NetworkPolicy', `${site}-web-http-in`).spec.ingress[0].from)
+        .toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+    }
+  });
+
   test('turning the internet egress off removes every site\'s internet policy', () => {
     const objects = synthFleet({ allowInternetEgress: false });
     expect(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-web-internet-out'))).toEqual([]);

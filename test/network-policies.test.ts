@@ -232,3 +232,48 @@ describe('egress settings in the config file', () => {
     expect(() => synthConfig('internetEgress:\n  excludedCidrs: [10.0.0.0/33]\n')).toThrow('Invalid internetEgress.excludedCidrs[0]: "10.0.0.0/33"');
   });
 });
+
+describe('where requests to the web port may come from (httpFrom)', () => {
+  const webIn = (objects: Manifest[]) => find(objects, 'NetworkPolicy', 'wordpress-web-http-in').spec.ingress;
+
+  test('by default any source may reach the web port (the Ingress controller is not known)', () => {
+    // Given a chart without httpFrom, then its web policy names no peers
+    expect(webIn(synthChart())).toEqual([{ ports: [{ protocol: 'TCP', port: 80 }] }]);
+  });
+
+  test('an Ingress controller namespace and a load balancer range become the only peers', () => {
+    // Given ingress-nginx in the cluster and an ALB in the VPC
+    const objects = synthChart({ httpFrom: { namespaces: ['ingress-nginx'], cidrs: ['10.0.0.0/16'] } });
+    // Then the web port admits those two, and the output stays valid
+    expect(webIn(objects)).toEqual([{
+      ports: [{ protocol: 'TCP', port: 80 }],
+      from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+        { ipBlock: { cidr: '10.0.0.0/16' } },
+      ],
+    }]);
+    expect(validationErrors(objects)).toEqual([]);
+  });
+
+  test.each([
+    { name: 'no entries (it would admit nothing)', httpFrom: {}, message: 'Invalid httpFrom: {}. Allowed: at least one entry in namespaces or cidrs' },
+    { name: 'a bad namespace', httpFrom: { namespaces: ['Ingress_Nginx'] }, message: 'Invalid httpFrom.namespaces[0]: "Ingress_Nginx"' },
+    { name: 'a bad range', httpFrom: { cidrs: ['10.0.0.0/33'] }, message: 'Invalid httpFrom.cidrs[0]: "10.0.0.0/33"' },
+  ])('refuses $name, naming the field', ({ httpFrom, message }) => {
+    expect(() => synthChart({ httpFrom })).toThrow(message);
+  });
+
+  test('the config file sets it too', () => {
+    // Given a config file naming the Ingress controller's namespace
+    const work = mkdtempSync(join(tmpdir(), 'http-from-'));
+    try {
+      const file = join(work, 'site.yaml');
+      writeFileSync(file, 'httpFrom:\n  namespaces: [ingress-nginx]\n');
+      const objects = Testing.synth(buildDefaultApp(Testing.app(), loadAppConfig(file)).charts[0]) as Manifest[];
+      // Then the web port admits that namespace only
+      expect(webIn(objects)[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

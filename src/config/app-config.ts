@@ -4,6 +4,7 @@ import { LoadBalancerOptions } from '../exposure/load-balancer-service';
 import { MySqlOptions } from '../mysql/mysql';
 import { ExternalDatabaseOptions } from '../database/external-database';
 import { WordPressOptions } from '../wordpress/wordpress';
+import { HttpSources } from '../network/http-sources';
 import { InternetEgressOptions } from '../network/internet-egress';
 import { AlbIngressOptions } from '../eks/load-balancing/alb-ingress';
 import { NlbServiceOptions } from '../eks/load-balancing/nlb-service';
@@ -102,6 +103,8 @@ export interface AppConfig {
   readonly ingress?: IngressOptions | false;
   /** A LoadBalancer Service. @default - none */
   readonly loadBalancer?: LoadBalancerOptions;
+  /** Where requests to WordPress's HTTP port may come from (Ingress controller namespaces, load balancer CIDRs). @default - any source */
+  readonly httpFrom?: HttpSources;
   /** Let WordPress reach the internet (public addresses only). @default true */
   readonly allowInternetEgress?: boolean;
   /** Ports of the internet egress and the ranges that are not the internet. @default - TCP 80/443, every address outside DEFAULT_EXCLUDED_CIDRS */
