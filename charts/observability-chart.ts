@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AgentNamespace } from '../src/agents/agent-namespace';
+import { WordPressChart } from './wordpress-chart';
 import { CloudWatchAgent, CloudWatchAgentOptions } from '../src/agents/cloudwatch-agent/cloudwatch-agent';
 import { LogAgent, LogAgentOptions } from '../src/agents/fluent-bit/log-agent';
 import { LogOutput } from '../src/agents/fluent-bit/log-output';
@@ -56,7 +57,10 @@ export class ObservabilityChart extends Chart {
     if (props.monitoring !== false) {
       if (cluster) {
         const options = props.monitoring as CloudWatchAgentOptions | undefined;
-        new CloudWatchAgent(this, 'monitoring', { ...options, ...cluster, propPath: 'monitoring', labels, image: image(options?.image, CLOUDWATCH_AGENT.image) });
+        const agent = new CloudWatchAgent(this, 'monitoring', { ...options, ...cluster, propPath: 'monitoring', labels, image: image(options?.image, CLOUDWATCH_AGENT.image) });
+        const scraper = agent.prometheus;
+        // Sites are usually other charts of the same app: checked when the app synthesizes, before any file is written.
+        if (scraper) this.node.addValidation({ validate: () => unreachableExporters(this.node.root, namespace, scraper.namespaces) });
       } else {
         const options = props.monitoring as NodeExporterOptions | undefined;
         // The CloudWatch agent's own choices would be silently dropped by node-exporter.
@@ -69,6 +73,20 @@ export class ObservabilityChart extends Chart {
     }
     markPrunable(this, partOf);
   }
+}
+
+/**
+ * Sites the Prometheus scraper would scrape but whose metrics ports do not admit its namespace:
+ * their NetworkPolicies would drop every scrape, and CloudWatch would silently miss them.
+ */
+function unreachableExporters(root: Construct, scraperNamespace: string, scraped: readonly string[] | undefined): string[] {
+  return root.node.findAll()
+    .filter((c): c is WordPressChart => c instanceof WordPressChart)
+    .flatMap((site) => (site.metricsScraperNamespaces ? [{ site, admitted: site.metricsScraperNamespaces }] : []))
+    .filter(({ site, admitted }) => (scraped === undefined || scraped.includes(site.namespace!)) && !admitted.includes(scraperNamespace))
+    .map(({ site, admitted }) => `monitoring.prometheus: the site "${site.node.path}" (namespace ${site.namespace}) admits metrics scrapers from `
+      + `${admitted.join(', ')} only, so the CloudWatch scraper in namespace "${scraperNamespace}" cannot reach its exporters. `
+      + `Add "${scraperNamespace}" to that site's metrics.scraperNamespaces, or list only the namespaces to scrape in monitoring.prometheus.namespaces.`);
 }
 
 type Cluster = { readonly clusterName: string; readonly region: string };

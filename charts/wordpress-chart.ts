@@ -103,6 +103,8 @@ export class WordPressChart extends Chart {
   public readonly ingress?: WordPressIngress;
   /** The scheduled backups, unless `backup: false`. */
   public readonly backup?: SiteBackup;
+  /** Namespaces whose scrapers the exporters' `metrics` ports admit, with `metrics`. */
+  public readonly metricsScraperNamespaces?: readonly string[];
 
   constructor(scope: Construct, id: string, chartProps: WordPressChartProps = {}) {
     const platform = chartProps.platform ?? Platform.generic();
@@ -252,6 +254,7 @@ export class WordPressChart extends Chart {
     }
     // metrics with an external database are refused above: MySQL runs here whenever metrics do.
     if (metrics && this.mysql) {
+      this.metricsScraperNamespaces = metrics.scraperNamespaces;
       new SiteMetrics(this, 'metrics', {
         metrics,
         release,

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { ObservabilityChart, ObservabilityChartProps } from '../../charts/observability-chart';
@@ -5,6 +8,7 @@ import { WordPressChart } from '../../charts/wordpress-chart';
 import { siteMetricDeclarations } from '../../src/agents/cloudwatch-agent/prometheus-config';
 import { LogOutput } from '../../src/agents/fluent-bit/log-output';
 import { Platform } from '../../src/eks/platform';
+import { LinearSynthApp } from '../../src/synth/linear-synth-app';
 import { WorkloadIdentity } from '../../src/eks/iam/irsa-and-pod-identity';
 import { ALL_DOCUMENTED } from '../monitoring/documented-metrics';
 import { validationErrors } from '../support/validity';
@@ -296,5 +300,34 @@ describe('beside the amazon-cloudwatch-observability add-on', () => {
   test('the guard would catch a clash (guards the test above)', () => {
     expect(ADD_ON_CLUSTER_SCOPED).toContain('ClusterRole/cloudwatch-agent-role');
     expect(() => synth({ platform: EKS, namespace: 'amazon-cloudwatch' })).toThrow('amazon-cloudwatch');
+  });
+});
+
+describe('sites the Prometheus scraper cannot reach are refused at synth', () => {
+  let outdir: string;
+  beforeEach(() => { outdir = mkdtempSync(join(tmpdir(), 'scraper-reach-')); });
+  afterEach(() => rmSync(outdir, { recursive: true, force: true }));
+
+  /** An app of one site admitting `scrapers` and the agents scraping `namespaces`. */
+  function appWith(scrapers: string[], namespaces?: string[]): LinearSynthApp {
+    const app = new LinearSynthApp({ outdir });
+    new WordPressChart(app, 'shop', { namespace: 'shop', releaseName: 'shop', ingress: { hosts: ['shop.example.com'] }, metrics: { scraperNamespaces: scrapers } });
+    new ObservabilityChart(app, 'obs', { platform: EKS, monitoring: { prometheus: namespaces ? { namespaces } : true } });
+    return app;
+  }
+
+  test('a site that does not admit the agents\' namespace fails the synth, naming both and the fix, before any file is written', () => {
+    // Given a site admitting only kube-prometheus-stack's namespace, scraped by the CloudWatch agent
+    const app = appWith(['monitoring']);
+    // When synthesized, then it is refused with both namespaces and the prop to change
+    expect(() => app.synth()).toThrow(/the site "shop" \(namespace shop\) admits metrics scrapers from monitoring only, so the CloudWatch scraper in namespace "observability" cannot reach its exporters\. Add "observability" to that site's metrics.scraperNamespaces/);
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+
+  test.each([
+    { name: 'the site admits the agents\' namespace', scrapers: ['monitoring', 'observability'], namespaces: undefined },
+    { name: 'the scraper is limited to other namespaces', scrapers: ['monitoring'], namespaces: ['blog'] },
+  ])('no error when $name', ({ scrapers, namespaces }) => {
+    expect(() => appWith(scrapers, namespaces).synth()).not.toThrow();
   });
 });

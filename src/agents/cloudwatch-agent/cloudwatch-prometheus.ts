@@ -57,6 +57,8 @@ const PROMETHEUS_DIR = '/etc/prometheusconfig';
 export class CloudWatchPrometheus extends Construct {
   /** The Deployment. */
   public readonly deployment: k8s.KubeDeployment;
+  /** Namespaces it scrapes; undefined: every namespace. */
+  public readonly namespaces?: readonly string[];
 
   constructor(scope: Construct, id: string, props: CloudWatchPrometheusProps) {
     super(scope, id);
@@ -66,6 +68,7 @@ export class CloudWatchPrometheus extends Construct {
       throw new InvalidPropError(`${at}.namespaces`, props.namespaces, 'at least one namespace, or leave it out to scrape every namespace');
     }
     const namespaces = props.namespaces?.map((ns, i) => checkNamespace(`${at}.namespaces[${i}]`, ns));
+    this.namespaces = namespaces;
     const resources = resolveResources(`${at}.resources`, props.resources,
       { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
     const labels = props.labels.withComponent('prometheus-metrics', NAME);
