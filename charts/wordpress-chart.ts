@@ -10,7 +10,7 @@ import { IngressOptions, WordPressIngress } from '../src/exposure/wordpress-ingr
 import { LoadBalancerOptions, LoadBalancerService } from '../src/exposure/load-balancer-service';
 import { DatabaseEndpoint, MySql, MySqlOptions } from '../src/mysql/mysql';
 import { ExternalDatabase, ExternalDatabaseOptions } from '../src/database/external-database';
-import { allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
+import { allowPodFlow, allowTraffic, NamespaceIsolation } from '../src/network/namespace-isolation';
 import { HttpSources, httpSourcePeers } from '../src/network/http-sources';
 import { InternetEgressOptions, ipBlocksOf, resolveInternetEgress } from '../src/network/internet-egress';
 import { IWorkloadIdentity } from '../src/identity/workload-identity-interface';
@@ -281,20 +281,10 @@ export class WordPressChart extends Chart {
   /** Each database client reaches MySQL on its port, and MySQL accepts exactly those clients. */
   private allowMySqlFlows(release: string, mysql: MySql, policyLabels: Record<string, string>): void {
     for (const client of this.databaseClients()) {
-      allowTraffic(this, `mysql-from-${client.id}`, {
-        name: `${release}-mysql-from-${client.short}`,
-        podSelector: mysql.podSelector,
-        direction: 'Ingress',
-        ports: [mysql.port],
-        peerPodSelector: client.podSelector,
-        labels: policyLabels,
-      });
-      allowTraffic(this, `${client.id}-to-mysql`, {
-        name: `${release}-${client.short}-to-mysql`,
-        podSelector: client.podSelector,
-        direction: 'Egress',
-        ports: [mysql.port],
-        peerPodSelector: mysql.podSelector,
+      allowPodFlow(this, {
+        client: { podSelector: client.podSelector, policyId: `${client.id}-to-mysql`, policyName: `${release}-${client.short}-to-mysql` },
+        server: { podSelector: mysql.podSelector, policyId: `mysql-from-${client.id}`, policyName: `${release}-mysql-from-${client.short}` },
+        port: mysql.port,
         labels: policyLabels,
       });
     }
@@ -328,20 +318,10 @@ export class WordPressChart extends Chart {
     const cron = this.wordpress.cron;
     if (cron) {
       // The cron call goes through the Service to a web pod, and nowhere else.
-      allowTraffic(this, 'cron-to-wordpress', {
-        name: `${release}-cron-to-web`,
-        podSelector: cron.podSelector,
-        direction: 'Egress',
-        ports: [this.wordpress.httpPort],
-        peerPodSelector: this.wordpress.podSelector,
-        labels: policyLabels,
-      });
-      allowTraffic(this, 'wordpress-from-cron', {
-        name: `${release}-web-from-cron`,
-        podSelector: this.wordpress.podSelector,
-        direction: 'Ingress',
-        ports: [this.wordpress.httpPort],
-        peerPodSelector: cron.podSelector,
+      allowPodFlow(this, {
+        client: { podSelector: cron.podSelector, policyId: 'cron-to-wordpress', policyName: `${release}-cron-to-web` },
+        server: { podSelector: this.wordpress.podSelector, policyId: 'wordpress-from-cron', policyName: `${release}-web-from-cron` },
+        port: this.wordpress.httpPort,
         labels: policyLabels,
       });
     }
@@ -365,20 +345,10 @@ export class WordPressChart extends Chart {
         ...(pluginsJob ? [{ id: 'plugins', name: 'plugins', podSelector: pluginsJob.podSelector }] : []),
       ];
       for (const client of clients) {
-        allowTraffic(this, `redis-from-${client.id}`, {
-          name: `${release}-redis-from-${client.name}`,
-          podSelector: redis.podSelector,
-          direction: 'Ingress',
-          ports: [redis.port],
-          peerPodSelector: client.podSelector,
-          labels: policyLabels,
-        });
-        allowTraffic(this, `${client.id}-to-redis`, {
-          name: `${release}-${client.name}-to-redis`,
-          podSelector: client.podSelector,
-          direction: 'Egress',
-          ports: [redis.port],
-          peerPodSelector: redis.podSelector,
+        allowPodFlow(this, {
+          client: { podSelector: client.podSelector, policyId: `${client.id}-to-redis`, policyName: `${release}-${client.name}-to-redis` },
+          server: { podSelector: redis.podSelector, policyId: `redis-from-${client.id}`, policyName: `${release}-redis-from-${client.name}` },
+          port: redis.port,
           labels: policyLabels,
         });
       }

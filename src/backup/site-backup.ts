@@ -8,7 +8,7 @@ import { ResourceBudget } from '../common/resource-budget';
 import { ComputeResources, resolveResources } from '../common/resources';
 import { EXTERNAL_REFS_ANNOTATION } from '../common/annotations';
 import { WorkloadServiceAccount } from '../identity/workload-service-account';
-import { allowTraffic } from '../network/namespace-isolation';
+import { allowPodFlow, allowTraffic } from '../network/namespace-isolation';
 import { ipBlocksOf, resolveInternetEgress } from '../network/internet-egress';
 import { BackupDestination, ResolvedDestination } from './backup-destination';
 import { BackupPodContext, DB_SECRET_MOUNT, destinationMounts, destinationSettings, podBasics, podVolumes, scriptContainer, PATHS } from './backup-pod';
@@ -215,20 +215,10 @@ export class SiteBackup extends Construct {
   private allowFlows(name: string, labels: StandardLabels, props: SiteBackupProps, destination: ResolvedDestination): void {
     const policyLabels = labels.withComponent('network-policy').all;
     if (props.database) {
-      allowTraffic(this, 'to-mysql', {
-        name: `${name}-to-mysql`,
-        podSelector: this.podSelector,
-        direction: 'Egress',
-        ports: [props.database.port],
-        peerPodSelector: props.database.podSelector,
-        labels: policyLabels,
-      });
-      allowTraffic(this, 'mysql-from-backup', {
-        name: `${props.release}-mysql-from-backup`,
-        podSelector: props.database.podSelector,
-        direction: 'Ingress',
-        ports: [props.database.port],
-        peerPodSelector: this.podSelector,
+      allowPodFlow(this, {
+        client: { podSelector: this.podSelector, policyId: 'to-mysql', policyName: `${name}-to-mysql` },
+        server: { podSelector: props.database.podSelector, policyId: 'mysql-from-backup', policyName: `${props.release}-mysql-from-backup` },
+        port: props.database.port,
         labels: policyLabels,
       });
     }

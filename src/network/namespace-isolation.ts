@@ -81,3 +81,39 @@ export function allowTraffic(scope: Construct, id: string, rule: TrafficRule): k
     },
   });
 }
+
+/** One side of a {@link PodFlow}: its pods and the id and name of the policy that opens its end. */
+export interface FlowEnd {
+  /** Labels of the pods. */
+  readonly podSelector: Record<string, string>;
+  /** Construct id of this end's NetworkPolicy. */
+  readonly policyId: string;
+  /** Name of this end's NetworkPolicy. */
+  readonly policyName: string;
+}
+
+/** A connection between two groups of pods of one namespace. */
+export interface PodFlow {
+  /** The pods that connect. */
+  readonly client: FlowEnd;
+  /** The pods that listen, on `port`. */
+  readonly server: FlowEnd;
+  /** TCP port of the server pods. */
+  readonly port: number;
+  /** Labels for both policy objects. */
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * Opens a pod-to-pod connection under {@link NamespaceIsolation}, which denies both directions:
+ * the server's Ingress from exactly the clients, and the clients' Egress to exactly the server.
+ */
+export function allowPodFlow(scope: Construct, flow: PodFlow): void {
+  const { client, server, port, labels } = flow;
+  allowTraffic(scope, server.policyId, {
+    name: server.policyName, podSelector: server.podSelector, direction: 'Ingress', ports: [port], peerPodSelector: client.podSelector, labels,
+  });
+  allowTraffic(scope, client.policyId, {
+    name: client.policyName, podSelector: client.podSelector, direction: 'Egress', ports: [port], peerPodSelector: server.podSelector, labels,
+  });
+}
