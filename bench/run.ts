@@ -64,6 +64,7 @@ const cases: Case[] = [
   { name: 'default charts through the package entry', runs: RUNS, command: (out) => [node, join(ROOT, 'lib/bench/library-app.js'), join(out, 'dist')] },
   { name: 'default app: cdk8s synth (CLI)', runs: RUNS, command: (out) => [join(ROOT, 'node_modules/.bin/cdk8s'), 'synth', '--no-check-upgrade', '--output', join(out, 'dist')] },
   { name: 'default app: npm run synth after a one-line change in a chart', runs: RUNS, cwd: EDIT_COPY, prepare: () => editChartLine(EDIT_COPY), command: () => ['npm', 'run', 'synth'] },
+  { name: 'default app: node scripts/synth.js (npm run synth without npm) after a one-line change', runs: RUNS, cwd: EDIT_COPY, prepare: () => editChartLine(EDIT_COPY), command: () => [node, 'scripts/synth.js'] },
   // 10 000 sites take minutes and gigabytes: measured once, on request, to show the per-site cost stays flat.
   ...[1, 10, 100, 1000, ...(process.env.BENCH_HUGE ? [10000] : [])].map((sites) => ({
     name: `fleet of ${sites}`,
