@@ -1,0 +1,158 @@
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+
+/**
+ * `ApiObject.toJson()` without the cost of cdk8s's general machinery, for the objects where the
+ * answer is certain to be the same.
+ *
+ * cdk8s resolves every value of an object one by one: for each it walks up to the App for its
+ * resolvers, allocates a context and a key path, asks the three built-in resolvers, and then
+ * copies the whole result once more to sort its keys (`sanitizeValue`). With only the built-in
+ * resolvers, a string, number or boolean is never replaced, so one walk that resolves and sorts
+ * at once gives the same data. This does that walk and hands back to `object.toJson()` itself
+ * whenever anything could make the two differ: custom resolvers, `CDK8S_DISABLE_SORT`, a `Lazy` or a token anywhere in the object, a value that is not plain data, or a
+ * `toJson()` override it does not recognise. Generated bindings (`cdk8s import`, cdk8s-plus's
+ * `k8s`) override `toJson()` with one fixed shape, `{ ...X.GVK, ...toJson_XProps(super.toJson()) }`:
+ * the override's source is checked against that shape and the same converter is called on the
+ * result. Nothing of cdk8s is patched: other code in the process sees the library unchanged.
+ */
+export class ObjectJson {
+  /** Whether the App resolves like this walk does; otherwise every object goes to `toJson()`. */
+  private readonly usable: boolean;
+  /** How each class that overrides `toJson()` finishes an object; undefined when unrecognised. */
+  private readonly finishers = new Map<object, Finisher | undefined>();
+
+  constructor(app: App) {
+    this.usable = !process.env.CDK8S_DISABLE_SORT && onlyBuiltInResolvers(app) && primitivesAreNeverResolved();
+  }
+
+  /** Exactly `object.toJson()`. */
+  public of(object: ApiObject): any {
+    if (!this.usable || Object.prototype.hasOwnProperty.call(object, 'toJson')) return object.toJson();
+    const finish = this.finisherOf(object);
+    if (finish === undefined) return object.toJson();
+    let json;
+    try {
+      json = baseJson(object);
+    } catch {
+      // Handed back, unsorted errors included: the library's own toJson() says what is wrong, its way.
+      return object.toJson();
+    }
+    return finish(json);
+  }
+
+  private finisherOf(object: ApiObject): Finisher | undefined {
+    const proto = Object.getPrototypeOf(object);
+    if (!this.finishers.has(proto)) this.finishers.set(proto, finisherFor(proto));
+    return this.finishers.get(proto);
+  }
+}
+
+type Finisher = (json: any) => any;
+
+const identity: Finisher = (json) => json;
+
+/** Thrown inside the walk for anything it leaves to the library. */
+const HAND_BACK = new Error('handed back to ApiObject.toJson()');
+
+function onlyBuiltInResolvers(app: App): boolean {
+  const kinds = app.resolvers.map((resolver) => resolver.constructor);
+  return kinds.length === 3 && kinds[0] === LazyResolver && kinds[1] === ImplicitTokenResolver && kinds[2] === NumberStringUnionResolver;
+}
+
+/** The built-in resolvers read `.resolve` and `.value` of every value, strings and numbers included. */
+function primitivesAreNeverResolved(): boolean {
+  return [String.prototype, Number.prototype, Boolean.prototype].every((proto) => !('resolve' in proto) && !('value' in proto));
+}
+
+/**
+ * What `toJson()` does after the base `ApiObject.toJson()` for objects of a prototype: nothing, or
+ * a generated binding's converter; undefined when the override is anything else.
+ */
+function finisherFor(proto: any): Finisher | undefined {
+  let owner = proto;
+  while (owner !== null && !Object.prototype.hasOwnProperty.call(owner, 'toJson')) owner = Object.getPrototypeOf(owner);
+  if (owner === ApiObject.prototype) return identity;
+  if (owner === null || Object.getPrototypeOf(owner) !== ApiObject.prototype) return undefined;
+  const cls = owner.constructor;
+  const shape = /^toJson\(\)\s*\{\s*const (\w+) = super\.toJson\(\);\s*return \{\s*\.\.\.(\w+)\.GVK,\s*\.\.\.(toJson_\w+)\(\1\),?\s*\};?\s*\}$/
+    .exec(Function.prototype.toString.call(owner.toJson));
+  if (!shape || shape[2] !== cls.name) return undefined;
+  const convert = converterBeside(cls, shape[3]);
+  if (!convert) return undefined;
+  return (json) => ({ ...cls.GVK, ...convert(json) });
+}
+
+/** The exported function `name` of the loaded module that exports `cls` (the override calls it by that name). */
+function converterBeside(cls: any, name: string): ((json: any) => any) | undefined {
+  for (const loaded of Object.values(require.cache)) {
+    const exported = loaded?.exports;
+    if (exported && exported[cls.name] === cls && typeof exported[name] === 'function') return exported[name];
+  }
+  return undefined;
+}
+
+/** `ApiObject.prototype.toJson`, under the built-in resolvers and sorted keys. */
+function baseJson(object: ApiObject): any {
+  const data: any = { ...(object as any).props, metadata: metadataJson(object.metadata) };
+  const patches: JsonPatch[] = (object as any).patches;
+  const json = patches.length === 0 ? resolved(data, false) : JsonPatch.apply(resolved(data, false), ...patches);
+  const result: any = {};
+  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
+    if (key in json) result[key] = json[key];
+  }
+  return result;
+}
+
+/** `ApiObjectMetadataDefinition.prototype.toJson`, unless it is overridden. */
+function metadataJson(metadata: ApiObjectMetadataDefinition): any {
+  const m = metadata as any;
+  if (m.toJson !== ApiObjectMetadataDefinition.prototype.toJson) return metadata.toJson();
+  return resolved({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, true);
+}
+
+/**
+ * cdk8s's `sanitizeValue(resolve([], value, object), { sortKeys: true })` (with `filterEmpty` also
+ * its `filterEmptyArrays` and `filterEmptyObjects`), for the built-in resolvers.
+ */
+function resolved(value: any, filterEmpty: boolean): any {
+  if (value === null || value === undefined) return undefined;
+  switch (typeof value) {
+    case 'string': case 'number': case 'boolean': return value;
+    case 'object': break;
+    default: throw HAND_BACK;
+  }
+  // LazyResolver and ImplicitTokenResolver: producers run once, in the library's order, so not here.
+  if (value instanceof Lazy || typeof value.resolve === 'function') throw HAND_BACK;
+  if (value.constructor !== Object) {
+    // NumberStringUnionResolver: IntOrString, Quantity and the like become `{ value }`.
+    const inner = value.value;
+    if (typeof inner === 'number' || typeof inner === 'string') return { value: inner };
+    if (value.constructor !== Array) throw HAND_BACK;
+    if (filterEmpty && value.length === 0) return undefined;
+    return value.map((item: any) => resolved(item, filterEmpty));
+  }
+  // Resolved in the order of the keys, as the library does, then written sorted without empty values.
+  const all: any = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') throw HAND_BACK;
+    all[key] = resolved(value[key], filterEmpty);
+  }
+  const result: any = {};
+  let empty = true;
+  for (const key of Object.keys(all).sort()) {
+    const item = all[key];
+    if (item !== undefined) {
+      result[key] = item;
+      empty = false;
+    }
+  }
+  return filterEmpty && empty ? undefined : result;
+}
