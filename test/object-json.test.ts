@@ -9,6 +9,7 @@ import { buildApp as generic } from '../examples/generic/main';
 import { buildDefaultApp } from '../src/app';
 import { loadAppConfig } from '../src/config/load-app-config';
 import { ServiceMonitor } from '../imports/servicemonitor-monitoring.coreos.com';
+import { fasterConverter } from '../src/synth/binding-converters';
 import { ObjectJson } from '../src/synth/object-json';
 
 const objectsOf = (app: App) => app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
@@ -106,5 +107,48 @@ describe('ObjectJson: ApiObject.toJson() without the library\'s per-value machin
     } finally {
       delete process.env.CDK8S_DISABLE_SORT;
     }
+  });
+});
+
+describe('fasterConverter: the generated toJson_* converters without their quadratic copies', () => {
+  const converters = Object.entries(k8s).filter(([name]) => name.startsWith('toJson_')) as [string, Function][];
+
+  test('every converter of cdk8s-plus-28\'s k8s module has a stand-in (a generator change would make synths slower, not wrong)', () => {
+    // Given cdk8s-plus-28's generated converters
+    // When stand-ins are built from their source
+    const missing = converters.filter(([, converter]) => fasterConverter(converter, k8s as any) === undefined).map(([name]) => name);
+    // Then none is of an unknown shape
+    expect(converters.length).toBeGreaterThan(400);
+    expect(missing).toEqual([]);
+  });
+
+  test.each([
+    { name: 'a map with a __proto__ key', converter: k8s.toJson_KubeConfigMapProps, input: { data: JSON.parse('{"b": "y", "__proto__": "x", "1": "z"}') } },
+    { name: 'maps of quantities and lists of IntOrString-like values', converter: k8s.toJson_KubeResourceQuotaProps, input: { spec: { hard: { pods: { value: 3 }, cpu: { value: '2' }, none: undefined }, scopes: ['a', 'b'] } } },
+    { name: 'ports with names and numbers', converter: k8s.toJson_KubeServiceProps, input: { spec: { ports: [{ port: 80, targetPort: { value: 'http' } }, { port: 81, targetPort: { value: 8081 } }] } } },
+    { name: 'an undefined input', converter: k8s.toJson_KubeServiceProps, input: undefined },
+  ])('$name: the stand-in returns what the converter returns, own keys in order', ({ converter, input }) => {
+    // Given a generated converter and its stand-in
+    const standIn = fasterConverter(converter, k8s as any)!;
+    // When both convert the same data
+    const expected = converter(input as any);
+    const actual = standIn(input);
+    // Then the results are equal, key order and own __proto__ keys included
+    expect(JSON.stringify(actual)).toEqual(JSON.stringify(expected));
+    expect(actual).toStrictEqual(expected);
+  });
+
+  test('a converter of another shape gets no stand-in, nor does one that calls it', () => {
+    // Given a converter written differently (as another transpiler would) and a generated one calling it
+    const exported: Record<string, Function> = {};
+    exported.toJson_Inner = new Function('obj', 'return obj === void 0 ? void 0 : { a: obj.a };');
+    Object.defineProperty(exported.toJson_Inner, 'name', { value: 'toJson_Inner' });
+    const outerSource = Function.prototype.toString.call(k8s.toJson_LocalObjectReference)
+      .replace(/toJson_LocalObjectReference/g, 'toJson_Outer').replace("'name': obj.name,", "'name': toJson_Inner(obj.name),");
+    exported.toJson_Outer = new Function('toJson_Inner', `return ${outerSource}`)(exported.toJson_Inner);
+    // When stand-ins are asked for
+    // Then neither has one: the caller uses the converters themselves
+    expect(fasterConverter(exported.toJson_Inner, exported)).toBeUndefined();
+    expect(fasterConverter(exported.toJson_Outer, exported)).toBeUndefined();
   });
 });

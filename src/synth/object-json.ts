@@ -1,4 +1,5 @@
 import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { fasterConverter } from './binding-converters';
 
 /**
  * `ApiObject.toJson()` without the cost of cdk8s's general machinery, for the objects where the
@@ -13,7 +14,7 @@ import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, Jso
  * `toJson()` override it does not recognise. Generated bindings (`cdk8s import`, cdk8s-plus's
  * `k8s`) override `toJson()` with one fixed shape, `{ ...X.GVK, ...toJson_XProps(super.toJson()) }`:
  * the override's source is checked against that shape and the same converter is called on the
- * result. Nothing of cdk8s is patched: other code in the process sees the library unchanged.
+ * result (or its stand-in from `binding-converters.ts`). Nothing of cdk8s is patched: other code in the process sees the library unchanged.
  */
 export class ObjectJson {
   /** Whether the App resolves like this walk does; otherwise every object goes to `toJson()`. */
@@ -30,14 +31,12 @@ export class ObjectJson {
     if (!this.usable || Object.prototype.hasOwnProperty.call(object, 'toJson')) return object.toJson();
     const finish = this.finisherOf(object);
     if (finish === undefined) return object.toJson();
-    let json;
     try {
-      json = baseJson(object);
+      return finish(baseJson(object));
     } catch {
-      // Handed back, unsorted errors included: the library's own toJson() says what is wrong, its way.
+      // Handed back: the library's own toJson() says what is wrong, its way.
       return object.toJson();
     }
-    return finish(json);
   }
 
   private finisherOf(object: ApiObject): Finisher | undefined {
@@ -77,16 +76,17 @@ function finisherFor(proto: any): Finisher | undefined {
   const shape = /^toJson\(\)\s*\{\s*const (\w+) = super\.toJson\(\);\s*return \{\s*\.\.\.(\w+)\.GVK,\s*\.\.\.(toJson_\w+)\(\1\),?\s*\};?\s*\}$/
     .exec(Function.prototype.toString.call(owner.toJson));
   if (!shape || shape[2] !== cls.name) return undefined;
-  const convert = converterBeside(cls, shape[3]);
-  if (!convert) return undefined;
+  const exported = moduleExporting(cls, shape[3]);
+  if (!exported) return undefined;
+  const convert = fasterConverter(exported[shape[3]], exported) ?? exported[shape[3]];
   return (json) => ({ ...cls.GVK, ...convert(json) });
 }
 
-/** The exported function `name` of the loaded module that exports `cls` (the override calls it by that name). */
-function converterBeside(cls: any, name: string): ((json: any) => any) | undefined {
+/** The loaded module that exports `cls` and the function `name` beside it (the override calls it by that name). */
+function moduleExporting(cls: any, name: string): Record<string, any> | undefined {
   for (const loaded of Object.values(require.cache)) {
     const exported = loaded?.exports;
-    if (exported && exported[cls.name] === cls && typeof exported[name] === 'function') return exported[name];
+    if (exported && exported[cls.name] === cls && typeof exported[name] === 'function') return exported;
   }
   return undefined;
 }
