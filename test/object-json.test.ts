@@ -65,6 +65,12 @@ describe('ObjectJson: ApiObject.toJson() without the library\'s per-value machin
     { name: 'a custom resource binding from imports/', handedBack: false, build: (c) => new ServiceMonitor(c, 'm', {
       spec: { selector: { matchLabels: { app: 'x' } }, endpoints: [{ port: 'metrics' }] },
     }) },
+    { name: 'a value-holding object without a prototype (as IntOrString after NumberStringUnionResolver)', handedBack: false, build: (c) => new ApiObject(c, 'o', {
+      apiVersion: 'v1', kind: 'Thing', spec: { port: Object.assign(Object.create(null), { value: 8080 }) },
+    }) },
+    { name: 'a plain object with its own constructor key', handedBack: true, build: (c) => new ApiObject(c, 'o', {
+      apiVersion: 'v1', kind: 'Thing', spec: { odd: { constructor: 'x', value: 'y' } },
+    }) },
     { name: 'a Lazy', handedBack: true, build: (c) => new k8s.KubeConfigMap(c, 'cm', { data: { x: Lazy.any({ produce: () => 'late' }) } }) },
     { name: 'an implicit token', handedBack: true, build: (c) => new k8s.KubeConfigMap(c, 'cm', { data: { x: { resolve: () => 'token' } as any } }) },
     { name: 'a JSON patch', handedBack: false, build: (c) => {

@@ -58,9 +58,13 @@ function onlyBuiltInResolvers(app: App): boolean {
   return kinds.length === 3 && kinds[0] === LazyResolver && kinds[1] === ImplicitTokenResolver && kinds[2] === NumberStringUnionResolver;
 }
 
-/** The built-in resolvers read `.resolve` and `.value` of every value, strings and numbers included. */
+/**
+ * The built-in resolvers read `.resolve`, `.value` and `.constructor` of every value, strings and
+ * numbers included; the walk relies on the standard prototypes not answering them.
+ */
 function primitivesAreNeverResolved(): boolean {
-  return [String.prototype, Number.prototype, Boolean.prototype].every((proto) => !('resolve' in proto) && !('value' in proto));
+  return [String.prototype, Number.prototype, Boolean.prototype, Object.prototype, Array.prototype].every((proto) => !('resolve' in proto) && !('value' in proto))
+    && Object.prototype.constructor === Object && Array.prototype.constructor === Array;
 }
 
 /**
@@ -93,20 +97,24 @@ function moduleExporting(cls: any, name: string): Record<string, any> | undefine
 
 /** `ApiObject.prototype.toJson`, under the built-in resolvers and sorted keys. */
 function baseJson(object: ApiObject): any {
-  const data: any = { ...(object as any).props, metadata: metadataJson(object.metadata) };
+  const metadata = metadataJson(object.metadata);
+  // The library walks the metadata it just resolved once more; that walk copies it unchanged (it
+  // is already plain, sorted and without empty values), so here it joins afterwards.
+  const json = resolved({ ...(object as any).props, metadata: undefined }, false);
+  if (metadata !== undefined) json.metadata = metadata;
   const patches: JsonPatch[] = (object as any).patches;
-  const json = patches.length === 0 ? resolved(data, false) : JsonPatch.apply(resolved(data, false), ...patches);
+  const patched = patches.length === 0 ? json : JsonPatch.apply(json, ...patches);
   const result: any = {};
-  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) {
-    if (key in json) result[key] = json[key];
+  for (const key of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
+    if (key in patched) result[key] = patched[key];
   }
   return result;
 }
 
-/** `ApiObjectMetadataDefinition.prototype.toJson`, unless it is overridden. */
+/** `ApiObjectMetadataDefinition.prototype.toJson`; an override is handed back with its object. */
 function metadataJson(metadata: ApiObjectMetadataDefinition): any {
   const m = metadata as any;
-  if (m.toJson !== ApiObjectMetadataDefinition.prototype.toJson) return metadata.toJson();
+  if (m.toJson !== ApiObjectMetadataDefinition.prototype.toJson) throw HAND_BACK;
   return resolved({
     ...m._additionalAttributes,
     name: m.name,
@@ -129,29 +137,51 @@ function resolved(value: any, filterEmpty: boolean): any {
     case 'object': break;
     default: throw HAND_BACK;
   }
-  // LazyResolver and ImplicitTokenResolver: producers run once, in the library's order, so not here.
-  if (value instanceof Lazy || typeof value.resolve === 'function') throw HAND_BACK;
-  if (value.constructor !== Object) {
-    // NumberStringUnionResolver: IntOrString, Quantity and the like become `{ value }`.
-    const inner = value.value;
-    if (typeof inner === 'number' || typeof inner === 'string') return { value: inner };
-    if (value.constructor !== Array) throw HAND_BACK;
+  const proto = Object.getPrototypeOf(value);
+  // A plain object: no Lazy, and its constructor is Object unless it has its own (handed back). A
+  // token's `resolve` can only be its own, a function, and functions are handed back.
+  if (proto === Object.prototype) return plainResolved(value, filterEmpty);
+  if (proto === Array.prototype && value.value === undefined && value.resolve === undefined) {
     if (filterEmpty && value.length === 0) return undefined;
     return value.map((item: any) => resolved(item, filterEmpty));
   }
+  // LazyResolver and ImplicitTokenResolver: producers run once, in the library's order, so not here.
+  if (value instanceof Lazy || typeof value.resolve === 'function') throw HAND_BACK;
+  // NumberStringUnionResolver: IntOrString, Quantity and the like become `{ value }`.
+  const inner = value.value;
+  if (value.constructor !== Object && (typeof inner === 'number' || typeof inner === 'string')) return { value: inner };
+  throw HAND_BACK;
+}
+
+function plainResolved(value: any, filterEmpty: boolean): any {
   // Resolved in the order of the keys, as the library does, then written sorted without empty values.
-  const all: any = {};
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') throw HAND_BACK;
-    all[key] = resolved(value[key], filterEmpty);
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key === '__proto__' || key === 'constructor') throw HAND_BACK;
+    if (i > 0 && sorted) sorted = keys[i - 1] < key;
   }
   const result: any = {};
   let empty = true;
-  for (const key of Object.keys(all).sort()) {
-    const item = all[key];
-    if (item !== undefined) {
-      result[key] = item;
-      empty = false;
+  if (sorted) {
+    // Already in order (as `{ name, value }`, most labels, and every object this walk wrote): one copy.
+    for (const key of keys) {
+      const item = resolved(value[key], filterEmpty);
+      if (item !== undefined) {
+        result[key] = item;
+        empty = false;
+      }
+    }
+  } else {
+    const all: any = {};
+    for (const key of keys) all[key] = resolved(value[key], filterEmpty);
+    for (const key of keys.sort()) {
+      const item = all[key];
+      if (item !== undefined) {
+        result[key] = item;
+        empty = false;
+      }
     }
   }
   return filterEmpty && empty ? undefined : result;
