@@ -115,15 +115,17 @@ function baseJson(object: ApiObject): any {
 function metadataJson(metadata: ApiObjectMetadataDefinition): any {
   const m = metadata as any;
   if (m.toJson !== ApiObjectMetadataDefinition.prototype.toJson) throw HAND_BACK;
-  return resolved({
-    ...m._additionalAttributes,
-    name: m.name,
-    namespace: m.namespace,
-    annotations: m.annotations,
-    finalizers: m.finalizers,
-    ownerReferences: m.ownerReferences,
-    labels: m.labels,
-  }, true);
+  // The library spreads its options (made slow to copy by a `delete`) under these six; a loop copies them faster.
+  const data: any = {};
+  const additional = m._additionalAttributes;
+  for (const key of Object.keys(additional)) data[key] = additional[key];
+  data.name = m.name;
+  data.namespace = m.namespace;
+  data.annotations = m.annotations;
+  data.finalizers = m.finalizers;
+  data.ownerReferences = m.ownerReferences;
+  data.labels = m.labels;
+  return resolved(data, true);
 }
 
 /**
