@@ -88,7 +88,8 @@ function finisherFor(proto: any): Finisher | undefined {
 
 /** The loaded module that exports `cls` and the function `name` beside it (the override calls it by that name). */
 function moduleExporting(cls: any, name: string): Record<string, any> | undefined {
-  for (const loaded of Object.values(require.cache)) {
+  // A bundled build may have no module cache: then every such object goes to toJson().
+  for (const loaded of Object.values(require.cache ?? {})) {
     const exported = loaded?.exports;
     if (exported && exported[cls.name] === cls && typeof exported[name] === 'function') return exported;
   }
