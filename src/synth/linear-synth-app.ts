@@ -3,6 +3,7 @@ import { join } from 'path';
 import { ApiObject, App, AppProps, Chart, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dependencyOrder } from './dependency-order';
+import { ObjectJson } from './object-json';
 import { stringifyManifests } from './manifest-yaml';
 import { guardAgainstObjectClashes } from './object-clashes';
 
@@ -30,13 +31,14 @@ export class LinearSynthApp extends App {
     const constructs = this.node.findAll();
     validateAll(constructs);
     const chartsDepend = linkDependencies(constructs);
+    const json = new ObjectJson(this);
     let index = 0;
     const charts = dependencyOrder(this, constructs).filter((c): c is Chart => c instanceof Chart);
     for (const chart of charts) {
       const prefix = chartsDepend ? `${String(index++).padStart(4, '0')}-` : '';
       const objects = dependencyOrder(chart, chart.node.findAll())
         .filter((node): node is ApiObject => node instanceof ApiObject && Chart.of(node) === chart)
-        .map((object) => object.toJson());
+        .map((object) => json.of(object));
       const file = `${prefix}${Names.toDnsLabel(chart)}${this.outputFileExtension}`;
       writeFileSync(join(this.outdir, file), stringifyManifests(objects), { encoding: 'utf8' });
       this.manifests.push({ file, objects });

@@ -39,7 +39,9 @@ export function stringifyManifests(docs: readonly unknown[]): string {
 function stringifyDocument(doc: unknown): string {
   if (isCollection(doc) && !isEmpty(doc)) {
     try {
-      return block(doc, 0);
+      const parts: string[] = [];
+      block(doc, 0, padOf(0), parts);
+      return parts.join('');
     } catch (error) {
       if (!(error instanceof Unsupported)) throw error;
     }
@@ -69,31 +71,32 @@ function padOf(indent: number): string {
 
 /**
  * A non-empty map or sequence in block style, every line indented by `indent` spaces except the
- * first, which starts with `first` instead (`- ` of the sequence item that holds it, or the pad).
+ * first, which starts with `first` instead (`- ` of the sequence item that holds it, or the pad),
+ * appended to `parts` (joined once per document: cheaper than a string built by concatenation).
  */
-function block(collection: Collection, indent: number, first: string = padOf(indent)): string {
+function block(collection: Collection, indent: number, first: string, parts: string[]): void {
   const pad = padOf(indent);
-  let text = '';
   let lead = first;
   if (Array.isArray(collection)) {
     for (const item of collection) {
       // A nested collection starts on the dash's line: `- name: x` / `- - a`.
-      text += isCollection(item) && !isEmpty(item)
-        ? block(item, indent + 2, `${lead}- `)
-        : `${lead}- ${inline(item, indent)}\n`;
+      if (isCollection(item) && !isEmpty(item)) block(item, indent + 2, `${lead}- `, parts);
+      else parts.push(`${lead}- ${inline(item, indent)}\n`);
       lead = pad;
     }
-    return text;
+    return;
   }
   for (const name of Object.keys(collection)) {
     const value = collection[name];
     const key = keyOf(name);
-    text += isCollection(value) && !isEmpty(value)
-      ? `${lead}${key}:\n${block(value, indent + 2)}`
-      : `${lead}${key}: ${inline(value, indent)}\n`;
+    if (isCollection(value) && !isEmpty(value)) {
+      parts.push(`${lead}${key}:\n`);
+      block(value, indent + 2, padOf(indent + 2), parts);
+    } else {
+      parts.push(`${lead}${key}: ${inline(value, indent)}\n`);
+    }
     lead = pad;
   }
-  return text;
 }
 
 /** A scalar or empty collection after `key: ` or `- `, its block scalar lines indented under `indent`. */
