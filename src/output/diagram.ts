@@ -23,6 +23,15 @@ export function renderDiagram(objects: KubeObject[]): string {
     if (!boxes.get(box)!.includes(line)) boxes.get(box)!.push(line);
   };
 
+  // By namespace: a Service looks only at the workloads beside it (a fleet has thousands of namespaces).
+  const workloadsIn = new Map<string | undefined, KubeObject[]>();
+  for (const object of objects) {
+    if (!WORKLOADS.has(object.kind)) continue;
+    const namespace = object.metadata.namespace;
+    if (!workloadsIn.has(namespace)) workloadsIn.set(namespace, []);
+    workloadsIn.get(namespace)!.push(object);
+  }
+
   for (const object of objects) {
     const { kind, metadata: { name, namespace } } = object;
     if (kind === 'Ingress') {
@@ -35,7 +44,7 @@ export function renderDiagram(objects: KubeObject[]): string {
       }
     } else if (kind === 'Service') {
       node(namespace, id(kind, namespace, name), `Service ${name}${object.spec?.type === 'LoadBalancer' ? ' (LoadBalancer)' : ''}`);
-      for (const workload of objects.filter((o) => WORKLOADS.has(o.kind) && o.metadata.namespace === namespace)) {
+      for (const workload of workloadsIn.get(namespace) ?? []) {
         const pod = workload.spec?.template?.metadata?.labels;
         if (selects(object.spec?.selector, pod)) {
           edges.push(`  ${id(kind, namespace, name)} --> ${id(workload.kind, namespace, workload.metadata.name)}`);
