@@ -104,6 +104,28 @@ describe('npm run synth transpiles what changed (scripts/transpile.js)', () => {
       expect(existsSync(join(dir, 'lib/.tsbuildinfo'))).toBe(true);
     });
 
+    test.each([
+      ['unset', undefined],
+      ['set by the user', '1'],
+    ])('esbuild\'s worker-thread setting, %s, is as it was afterwards', (_name, value) => {
+      // Given the environment's setting (the transpile turns esbuild's worker threads off while it loads it)
+      const before = process.env.ESBUILD_WORKER_THREADS;
+      if (value === undefined) delete process.env.ESBUILD_WORKER_THREADS;
+      else process.env.ESBUILD_WORKER_THREADS = value;
+      try {
+        // When a stale source is transpiled
+        jest.isolateModules(() => {
+          const { transpileStale: fresh } = require('../scripts/transpile.js');
+          expect(fresh(dir)).toEqual([join(dir, 'src/a.ts')]);
+        });
+        // Then the app and everything it starts see the setting unchanged
+        expect(process.env.ESBUILD_WORKER_THREADS).toBe(value);
+      } finally {
+        if (before === undefined) delete process.env.ESBUILD_WORKER_THREADS;
+        else process.env.ESBUILD_WORKER_THREADS = before;
+      }
+    });
+
     test('a changed tsconfig.json makes every output stale', () => {
       transpileStale(dir);
       write('lib/src/a.js', read('lib/src/a.js'), 100);
