@@ -1,5 +1,5 @@
-import { readdirSync, rmSync, statSync } from 'fs';
-import { join } from 'path';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
+import { basename, dirname, join } from 'path';
 
 /**
  * Entries a cache directory of parsed documents or schema results keeps. Each synth after an edit
@@ -36,5 +36,23 @@ function writtenAt(path: string): number {
     return statSync(path).mtimeMs;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * Writes a cache entry through a temporary name, so a concurrent reader never sees half a file;
+ * `bounded` folders (entries that grow with every edit) are limited first. A read-only home or a
+ * full disk only costs speed: failures are ignored.
+ */
+export function writeCacheEntry(file: string, text: string, bounded: boolean): void {
+  try {
+    const dir = dirname(file);
+    mkdirSync(dir, { recursive: true });
+    if (bounded) limitCacheEntries(dir);
+    const temporary = join(dir, `.${basename(file)}.${process.pid}`);
+    writeFileSync(temporary, text);
+    renameSync(temporary, file);
+  } catch {
+    // only speed is lost
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
-import { limitCacheEntries } from './cache-limit';
+import { writeCacheEntry } from './cache-limit';
 
 /**
  * Bumped whenever the way a document's text becomes values changes (parser options, splitting), so
@@ -46,17 +46,7 @@ export class DocumentCache {
     const key = this.key(text);
     const json = JSON.stringify(value);
     memory.set(key, json);
-    if (!this.dir) return;
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      limitCacheEntries(this.dir);
-      // Written to a temporary name first, so a concurrent reader never sees half a file.
-      const temporary = join(this.dir, `.${key}.${process.pid}`);
-      writeFileSync(temporary, json);
-      renameSync(temporary, join(this.dir, `${key}.json`));
-    } catch {
-      // A read-only home or a full disk only costs speed.
-    }
+    if (this.dir) writeCacheEntry(join(this.dir, `${key}.json`), json, true);
   }
 
   private key(text: string): string {

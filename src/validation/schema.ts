@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
-import { basename, dirname, join, resolve } from 'path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'fs';
+import { dirname, join, resolve } from 'path';
 import { gunzipSync } from 'zlib';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
-import { limitCacheEntries } from './cache-limit';
+import { writeCacheEntry } from './cache-limit';
 import { CrdSchemas } from './crd-schemas';
 import { isJsonExact } from './document-cache';
 import { FindingSink, pathFromPointer } from './findings';
@@ -197,20 +197,9 @@ class VersionValidators {
     }
   }
 
-  /** Written to a temporary name first, so a concurrent reader never sees half a file. */
   private writeCache(file: string, text: string): void {
-    if (!this.cache) return;
-    try {
-      const target = join(this.cache, file);
-      mkdirSync(dirname(target), { recursive: true });
-      // Compiled validators are one per definition; kept results grow with every edit.
-      if (file.startsWith(`${RESULTS}/`)) limitCacheEntries(dirname(target));
-      const temporary = join(dirname(target), `.${basename(target)}.${process.pid}`);
-      writeFileSync(temporary, text);
-      renameSync(temporary, target);
-    } catch {
-      // A read-only home or a full disk only costs speed.
-    }
+    // Compiled validators are one per definition; kept results grow with every edit.
+    if (this.cache) writeCacheEntry(join(this.cache, file), text, file.startsWith(`${RESULTS}/`));
   }
 }
 
@@ -245,7 +234,7 @@ export function checkSchemas(objects: LocatedObject[], versions: string[], sourc
     // Before the built-in groups: snapshot.storage.k8s.io is a *.k8s.io group served only by a CRD.
     const crd = crds.lookup(object.apiVersion, object.kind);
     if (crd && 'validate' in crd) {
-      report(crd.validate, object, file, undefined, sink);
+      addIssues(sink, issuesOf(crd.validate, object, undefined), object, file, undefined);
       continue;
     }
     if (crd) {
@@ -264,7 +253,7 @@ export function checkSchemas(objects: LocatedObject[], versions: string[], sourc
         sink.add('schema.unserved-api', object, 'apiVersion', `${object.apiVersion} ${object.kind} is not served by Kubernetes ${version}`, file, version);
         continue;
       }
-      for (const [rule, path, message] of validators.check(definition, object)) sink.add(rule, object, path, message, file, version);
+      addIssues(sink, validators.check(definition, object), object, file, version);
     }
   }
 }
@@ -272,8 +261,8 @@ export function checkSchemas(objects: LocatedObject[], versions: string[], sourc
 /** One schema finding of an object: rule, path, message (the object, file and version are the caller's). */
 type SchemaIssue = [rule: string, path: string, message: string];
 
-function report(validate: ValidateFunction, object: any, file: string | undefined, version: string | undefined, sink: FindingSink): void {
-  for (const [rule, path, message] of issuesOf(validate, object, version)) sink.add(rule, object, path, message, file, version);
+function addIssues(sink: FindingSink, issues: SchemaIssue[], object: any, file: string | undefined, version: string | undefined): void {
+  for (const [rule, path, message] of issues) sink.add(rule, object, path, message, file, version);
 }
 
 function issuesOf(validate: ValidateFunction, object: any, version: string | undefined): SchemaIssue[] {

@@ -28,10 +28,11 @@ export function previousFromGit(dir: string, revision: string, cwd = process.cwd
   const git = (args: string[], input?: string) => spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...(input !== undefined ? { input } : {}) });
   // Two git processes in all (each costs a process start): the listing names the files from the
   // top of the repository, as `REV:path` needs them, whatever the working directory.
-  const list = git(['ls-tree', '-r', '--name-only', '--full-name', revision, '--', relative(cwd, resolve(cwd, dir)) || '.']);
+  const path = relative(cwd, resolve(cwd, dir)) || '.';
+  const list = git(['ls-tree', '-r', '--name-only', '--full-name', revision, '--', path]);
   if (list.status !== 0 && /not a git repository/i.test(list.stderr)) return { note: `${cwd} is not in a git repository: upgrade gate skipped` };
   const files = list.status === 0 ? list.stdout.split('\n').filter((f) => /\.(ya?ml|json)$/.test(f)).sort() : [];
-  if (files.length === 0) return { note: `no manifests under ${relative(cwd, resolve(cwd, dir)).split('\\').join('/') || '.'}/ at ${revision}: upgrade gate skipped (first synth?)` };
+  if (files.length === 0) return { note: `no manifests under ${path.split('\\').join('/')}/ at ${revision}: upgrade gate skipped (first synth?)` };
   // One `git cat-file --batch` for every file: a few milliseconds whatever the number of files.
   const batch = git(['cat-file', '--batch'], files.map((f) => `${revision}:${f}`).join('\n') + '\n');
   if (batch.status !== 0) return { note: `git cat-file failed: ${batch.stderr.trim()}: upgrade gate skipped` };
