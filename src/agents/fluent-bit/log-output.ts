@@ -70,14 +70,11 @@ export abstract class LogOutput {
       extra_user_agent: 'container-insights',
     });
     const { application, dataplane, host } = CONTAINER_INSIGHTS_TAGS;
-    if (options.nodeLogs === false) {
-      return new RenderedOutput('cloudwatch_logs', [group(application, 'application', '${HOST_NAME}-')], { clusterName: cluster, region }, { application });
-    }
+    const nodeLogs = options.nodeLogs !== false;
     return new RenderedOutput('cloudwatch_logs', [
       group(application, 'application', '${HOST_NAME}-'),
-      group(dataplane, 'dataplane', '${HOST_NAME}-'),
-      group(host, 'host', '${HOST_NAME}.'),
-    ], { clusterName: cluster, region }, CONTAINER_INSIGHTS_TAGS);
+      ...(nodeLogs ? [group(dataplane, 'dataplane', '${HOST_NAME}-'), group(host, 'host', '${HOST_NAME}.')] : []),
+    ], { clusterName: cluster, region }, nodeLogs ? CONTAINER_INSIGHTS_TAGS : { application });
   }
 
   /** The plugin name. */
