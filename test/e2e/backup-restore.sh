@@ -5,7 +5,9 @@
 #
 #   test/e2e/backup-restore.sh [kube-context]      (default: the current context)
 #
-# With no cluster reachable it says so and exits 0: `npm test` does not run it, CI runs it on kind.
+# With no cluster reachable (or no kubectl) it says so and exits 0, unless E2E_REQUIRE_CLUSTER=1:
+# then it fails, so that a CI job whose cluster did not come up cannot pass by skipping (the kind
+# job in .github/workflows/ci.yml sets it). `npm test` does not run it against a cluster.
 # Needs kubectl, curl, node and a built lib/ (npm run build). Leaves the namespace for inspection.
 set -euo pipefail
 
@@ -19,13 +21,20 @@ trap 'kill "${forward_pid:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 log() { printf '[e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { log "FAILED: $*"; exit 1; }
+skip() {
+  case "${E2E_REQUIRE_CLUSTER:-}" in
+    ''|0) log "skipped: $*"; exit 0 ;;
+    1) die "$* (E2E_REQUIRE_CLUSTER=1: a cluster is required)" ;;
+    *) die "E2E_REQUIRE_CLUSTER is '${E2E_REQUIRE_CLUSTER}': set it to 1 (fail without a cluster) or 0 or leave it unset (skip)" ;;
+  esac
+}
 
 if ! command -v kubectl >/dev/null 2>&1; then
-  log "skipped: kubectl is not installed"; exit 0
+  skip "kubectl is not installed"
 fi
 k() { kubectl ${CONTEXT:+--context "$CONTEXT"} "$@"; }
 if ! k cluster-info --request-timeout=5s >/dev/null 2>&1; then
-  log "skipped: no cluster reachable${CONTEXT:+ with context $CONTEXT}"; exit 0
+  skip "no cluster reachable${CONTEXT:+ with context $CONTEXT}"
 fi
 for tool in curl node; do command -v "$tool" >/dev/null 2>&1 || die "$tool is needed"; done
 [ -f "$ROOT/lib/src/index.js" ] || die "lib/ is missing: run npm run build first"
